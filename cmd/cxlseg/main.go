@@ -1,0 +1,13 @@
+// Command cxlseg builds lung-segmented chest X-ray datasets (CXLSeg) from
+// MIMIC-CXR-JPG. Run "cxlseg help" for the subcommands.
+package main
+
+import (
+	"os"
+
+	"cxlseg/internal/cli"
+)
+
+func main() {
+	os.Exit(cli.Run(os.Args[1:], os.Stdout, os.Stderr))
+}

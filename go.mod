@@ -1,0 +1,3 @@
+module cxlseg
+
+go 1.26
