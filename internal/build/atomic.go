@@ -1,0 +1,74 @@
+package build
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"syscall"
+)
+
+// fileWriter writes whole files. The build's outputs go through it so tests
+// can simulate a full disk or an unwritable directory.
+type fileWriter interface {
+	WriteFile(path string, data []byte) error
+}
+
+// atomicWriter writes each file to a temporary name in the same directory
+// and renames it into place, so a reader (or a resumed run) sees either the
+// old file or the complete new one, never a partial one. It does not fsync
+// each file: the journal line comes after the rename, and a resumed run
+// checks every output it skips, so a file lost to a power failure is
+// simply redone.
+type atomicWriter struct{}
+
+func (atomicWriter) WriteFile(path string, data []byte) error {
+	return writeFileAtomic(path, data)
+}
+
+// writeFileAtomic writes data to path through a temporary file in path's
+// directory, creating the directory when needed.
+func writeFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	_, werr := f.Write(data)
+	cerr := f.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Chmod(tmp, 0o644)
+	}
+	if werr == nil {
+		werr = os.Rename(tmp, path)
+	}
+	if werr != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, werr)
+	}
+	return nil
+}
+
+// errDiskFull marks a write that failed for lack of space; the build stops
+// (resumable) rather than excluding every later image.
+var errDiskFull = errors.New("disk full")
+
+// isDiskFull reports whether err means no space or quota is left.
+func isDiskFull(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || errors.Is(err, errDiskFull)
+}
+
+// isNotWritable reports whether err means the destination refuses writes
+// (permissions, read-only file system): that image is excluded and the
+// build goes on.
+func isNotWritable(err error) bool {
+	return errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS)
+}

@@ -1,0 +1,170 @@
+// Package export writes a built CXLSeg dataset as per-split CSVs
+// (train.csv, validate.csv, test.csv) shaped for one learning task:
+// image classification with an uncertainty policy, lung segmentation, or
+// report generation. Labels are read by column name through package
+// cxlseg/dataset and written in alphabetical order, MIMIC's own.
+package export
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"cxlseg/dataset"
+	"cxlseg/internal/version"
+)
+
+// Options configures an export.
+type Options struct {
+	Task      Task
+	Uncertain Uncertain // classification only; default UIgnore
+	Missing   Missing   // classification only; default MissingZeros
+	// AbsolutePaths writes absolute file paths instead of DicomPath values
+	// relative to the dataset directory.
+	AbsolutePaths bool
+}
+
+// InfoFile is the name of the JSON file recording how an export was made.
+const InfoFile = "export.json"
+
+// Info is the content of export.json.
+type Info struct {
+	Tool          string         `json:"tool"`
+	Version       string         `json:"version"`
+	Source        string         `json:"source"`
+	Task          Task           `json:"task"`
+	Uncertain     Uncertain      `json:"uncertain,omitempty"`
+	Missing       Missing        `json:"missing,omitempty"`
+	AbsolutePaths bool           `json:"absolute_paths"`
+	Columns       []string       `json:"columns"`
+	Rows          map[string]int `json:"rows"`
+}
+
+// Write exports ds into outDir (created if needed): one CSV per split,
+// each written atomically, then export.json. It returns what export.json
+// holds.
+func Write(ds *dataset.Dataset, outDir string, opt Options) (*Info, error) {
+	if opt.Uncertain == "" {
+		opt.Uncertain = UIgnore
+	}
+	if opt.Missing == "" {
+		opt.Missing = MissingZeros
+	}
+	if _, err := ParseTask(string(opt.Task)); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	info := &Info{Tool: "cxlseg", Version: version.Version, Source: ds.Dir(), Task: opt.Task,
+		AbsolutePaths: opt.AbsolutePaths, Columns: Columns(opt.Task), Rows: map[string]int{}}
+	if opt.Task == Classification {
+		info.Uncertain, info.Missing = opt.Uncertain, opt.Missing
+	}
+	for _, s := range dataset.Splits() {
+		path := filepath.Join(outDir, string(s)+".csv")
+		n := 0
+		err := writeAtomic(path, func(w io.Writer) error {
+			var err error
+			n, err = writeSplit(w, ds, s, opt)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		info.Rows[string(s)] = n
+	}
+	b, err := json.MarshalIndent(info, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	b = append(b, '\n')
+	err = writeAtomic(filepath.Join(outDir, InfoFile), func(w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	})
+	return info, err
+}
+
+// Columns returns the header of a task's CSVs.
+func Columns(t Task) []string {
+	switch t {
+	case Classification:
+		return append([]string{"DicomPath"}, dataset.LabelNames()...)
+	case Segmentation:
+		return []string{"DicomPath", "DicomPathMask"}
+	case ReportGeneration:
+		return []string{"DicomPath", "Reports"}
+	}
+	return nil
+}
+
+// writeSplit writes the CSV of one split and returns its row count.
+func writeSplit(w io.Writer, ds *dataset.Dataset, s dataset.Split, opt Options) (int, error) {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(Columns(opt.Task)); err != nil {
+		return 0, err
+	}
+	row := make([]string, len(Columns(opt.Task)))
+	n := 0
+	for r := range ds.Records(s) {
+		img, mask := r.ImageRel, r.MaskRel
+		if opt.AbsolutePaths {
+			img, mask = r.ImagePath, r.MaskPath
+		}
+		row[0] = img
+		switch opt.Task {
+		case Classification:
+			for i := range dataset.NumLabels {
+				row[1+i] = Cell(r.Labels.At(i), opt.Uncertain, opt.Missing)
+			}
+		case Segmentation:
+			row[1] = mask
+		case ReportGeneration:
+			row[1] = r.Report
+		}
+		if err := cw.Write(row); err != nil {
+			return n, err
+		}
+		n++
+	}
+	cw.Flush()
+	return n, cw.Error()
+}
+
+// writeAtomic writes path through a temporary file in the same directory
+// and renames it into place, so readers never see a half-written file and
+// an interrupted export leaves the previous file intact.
+func writeAtomic(path string, write func(io.Writer) error) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	bw := bufio.NewWriterSize(f, 1<<16)
+	if err := write(bw); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Chmod(0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,171 @@
+package imgproc
+
+import (
+	"bytes"
+	"errors"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"io"
+	"strings"
+)
+
+// MaxPixels bounds the image size a Decoder accepts (width*height), so a
+// forged header cannot make it allocate gigabytes. MIMIC originals have
+// about 7.8 M pixels.
+const MaxPixels = 64 << 20
+
+// Decoder names, as reported by (*Decoder).Name.
+const (
+	DecoderTurbo = "turbojpeg" // libjpeg-turbo loaded at run time
+	DecoderGo    = "go"        // Go's image/jpeg
+)
+
+// Decoder decodes JPEG files to 8-bit gray. It uses libjpeg-turbo's
+// TurboJPEG API when libturbojpeg.so.0 loads at run time (cgo builds) and
+// Go's image/jpeg otherwise; Name says which.
+//
+// The returned image is owned by the Decoder and overwritten by the next
+// Decode: copy it (or finish with it) before decoding again. With
+// libjpeg-turbo, Decode allocates nothing once its buffer has grown to the
+// largest image seen; Go's image/jpeg allocates each image.
+type Decoder struct {
+	turbo  *turbo // nil when the library is absent or disabled
+	reason string // why turbo is nil
+	img    image.Gray
+	tmp    []byte // CMYK scratch for the turbo path
+}
+
+// NewDecoder returns a Decoder that uses libjpeg-turbo when it can be
+// loaded and Go's image/jpeg otherwise.
+func NewDecoder() *Decoder {
+	d := &Decoder{}
+	d.turbo, d.reason = openTurbo()
+	return d
+}
+
+// NewGoDecoder returns a Decoder that always uses Go's image/jpeg, for
+// tests, comparisons and users who want no native code.
+func NewGoDecoder() *Decoder {
+	return &Decoder{reason: "Go decoder requested"}
+}
+
+// Name reports the decoder in use: DecoderTurbo or DecoderGo.
+func (d *Decoder) Name() string {
+	if d.turbo != nil {
+		return DecoderTurbo
+	}
+	return DecoderGo
+}
+
+// Why explains the choice of decoder (for example why libjpeg-turbo could
+// not be loaded), for logs and the build manifest.
+func (d *Decoder) Why() string {
+	if d.turbo != nil {
+		return "libturbojpeg.so.0 loaded"
+	}
+	return d.reason
+}
+
+// Decode decodes a JPEG file to 8-bit gray. Color images are converted
+// with the JFIF luma weights (0.299, 0.587, 0.114); CMYK/YCCK images via
+// RGB. On failure the error is a *DecodeError wrapping ErrCorrupt or
+// ErrUnsupported. A *WarningError comes with a valid image (see
+// WarningError).
+func (d *Decoder) Decode(data []byte) (*image.Gray, error) {
+	if d.turbo != nil {
+		return d.decodeTurbo(data)
+	}
+	return d.decodeGo(data)
+}
+
+// gray resizes the reusable output image to w x h.
+func (d *Decoder) gray(w, h int) *image.Gray {
+	n := w * h
+	if cap(d.img.Pix) < n {
+		d.img.Pix = make([]byte, n)
+	}
+	d.img.Pix = d.img.Pix[:n]
+	d.img.Stride = w
+	d.img.Rect = image.Rect(0, 0, w, h)
+	return &d.img
+}
+
+// decodeGo decodes with Go's image/jpeg and converts to gray.
+func (d *Decoder) decodeGo(data []byte) (*image.Gray, error) {
+	cfg, err := jpeg.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, goError(err)
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
+		return nil, &DecodeError{Decoder: DecoderGo, Kind: ErrUnsupported, Msg: "image too large"}
+	}
+	m, err := jpeg.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, goError(err)
+	}
+	b := m.Bounds()
+	g := d.gray(b.Dx(), b.Dy())
+	switch m := m.(type) {
+	case *image.Gray:
+		copyGray(g, m)
+	case *image.YCbCr:
+		// The luma plane is the gray image: libjpeg's YCbCr->gray
+		// conversion also just takes Y.
+		for y := 0; y < b.Dy(); y++ {
+			copy(g.Pix[y*g.Stride:y*g.Stride+b.Dx()], m.Y[y*m.YStride:y*m.YStride+b.Dx()])
+		}
+	case *image.CMYK:
+		for y := 0; y < b.Dy(); y++ {
+			row := m.Pix[y*m.Stride:]
+			out := g.Pix[y*g.Stride : y*g.Stride+b.Dx()]
+			for x := range out {
+				c, mm, yy, k := row[4*x], row[4*x+1], row[4*x+2], row[4*x+3]
+				out[x] = cmykToGray(255-c, 255-mm, 255-yy, 255-k)
+			}
+		}
+	default:
+		// RGB JPEGs (Adobe transform 0) and anything else.
+		for y := 0; y < b.Dy(); y++ {
+			out := g.Pix[y*g.Stride : y*g.Stride+b.Dx()]
+			for x := range out {
+				out[x] = color.GrayModel.Convert(m.At(b.Min.X+x, b.Min.Y+y)).(color.Gray).Y
+			}
+		}
+	}
+	return g, nil
+}
+
+// cmykToGray converts inverted CMYK (as Adobe stores it and libjpeg returns
+// it: 255 = no ink) to gray through RGB, like libjpeg-turbo's
+// tjDecompress2 + RGB->gray would.
+func cmykToGray(ic, im, iy, ik byte) byte {
+	r := (int(ic)*int(ik) + 127) / 255
+	g := (int(im)*int(ik) + 127) / 255
+	b := (int(iy)*int(ik) + 127) / 255
+	// libjpeg's fixed-point luma: 16 fraction bits, rounded.
+	return byte((19595*r + 38470*g + 7471*b + 1<<15) >> 16)
+}
+
+// copyGray copies src into dst of the same size.
+func copyGray(dst, src *image.Gray) {
+	w, h := src.Rect.Dx(), src.Rect.Dy()
+	for y := 0; y < h; y++ {
+		copy(dst.Pix[y*dst.Stride:y*dst.Stride+w], src.Pix[y*src.Stride:y*src.Stride+w])
+	}
+}
+
+// goError classifies an image/jpeg error.
+func goError(err error) error {
+	var fe jpeg.FormatError
+	var ue jpeg.UnsupportedError
+	switch {
+	case errors.As(err, &ue):
+		return &DecodeError{Decoder: DecoderGo, Kind: ErrUnsupported, Msg: ue.Error(), Err: err}
+	case errors.As(err, &fe), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return &DecodeError{Decoder: DecoderGo, Kind: ErrCorrupt, Msg: err.Error(), Err: err}
+	case strings.Contains(err.Error(), "unsupported"):
+		return &DecodeError{Decoder: DecoderGo, Kind: ErrUnsupported, Msg: err.Error(), Err: err}
+	}
+	return &DecodeError{Decoder: DecoderGo, Kind: ErrCorrupt, Msg: err.Error(), Err: err}
+}

@@ -1,0 +1,104 @@
+package mimic
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Files are the CSVs and lists of a MIMIC-CXR-JPG tree. Empty paths mean
+// the file was not found (only Metadata is required).
+type Files struct {
+	Root           string
+	Metadata       string
+	Split          string
+	CheXpert       string
+	NegBio         string
+	ImageFilenames string
+}
+
+// maxLocateDepth bounds the search below the root: the CSVs sit at the top
+// of the PhysioNet download, or one or two folders down when the user
+// unpacked it elsewhere. The images folder files/ is never walked.
+const maxLocateDepth = 3
+
+// Locate finds the MIMIC-CXR-JPG files under root by name, each either
+// plain or with .gz. The root itself is searched first, then folders down
+// to depth 3 (skipping files/ and hidden folders); the shallowest match
+// wins, then the lexically first, then the plain name over .gz. It fails
+// only when the metadata CSV is absent.
+func Locate(root string) (Files, error) {
+	st, err := os.Stat(root)
+	if err != nil {
+		return Files{}, fmt.Errorf("locate MIMIC files: %w", err)
+	}
+	if !st.IsDir() {
+		return Files{}, fmt.Errorf("locate MIMIC files: %s is not a folder", root)
+	}
+	wanted := map[string]string{}
+	for _, n := range []string{MetadataName, SplitName, CheXpertName, NegBioName, ImageFilenamesName} {
+		wanted[n] = n
+		wanted[n+".gz"] = n
+	}
+	type hit struct {
+		depth int
+		path  string
+		gz    bool
+	}
+	best := map[string]hit{}
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == root {
+				return err
+			}
+			return nil // an unreadable subfolder does not hide the rest
+		}
+		rel, _ := filepath.Rel(root, p)
+		depth := 0
+		if rel != "." {
+			depth = strings.Count(filepath.ToSlash(rel), "/") + 1
+		}
+		if d.IsDir() {
+			if p != root && (d.Name() == "files" || strings.HasPrefix(d.Name(), ".") || depth > maxLocateDepth) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		base, ok := wanted[d.Name()]
+		if !ok {
+			return nil
+		}
+		h := hit{depth: depth, path: p, gz: strings.HasSuffix(d.Name(), ".gz")}
+		if old, ok := best[base]; !ok || better(h.depth, h.path, h.gz, old.depth, old.path, old.gz) {
+			best[base] = h
+		}
+		return nil
+	})
+	if err != nil {
+		return Files{}, fmt.Errorf("locate MIMIC files under %s: %w", root, err)
+	}
+	f := Files{Root: root, Metadata: best[MetadataName].path, Split: best[SplitName].path,
+		CheXpert: best[CheXpertName].path, NegBio: best[NegBioName].path, ImageFilenames: best[ImageFilenamesName].path}
+	if f.Metadata == "" {
+		return f, fmt.Errorf("locate MIMIC files: no %s or %s.gz under %s", MetadataName, MetadataName, root)
+	}
+	return f, nil
+}
+
+// better orders candidate files: shallower, then plain before .gz in the
+// same folder, then lexically smaller path.
+func better(d1 int, p1 string, gz1 bool, d2 int, p2 string, gz2 bool) bool {
+	if d1 != d2 {
+		return d1 < d2
+	}
+	if filepath.Dir(p1) == filepath.Dir(p2) && gz1 != gz2 {
+		return !gz1
+	}
+	return p1 < p2
+}
+
+// ErrNotFound is wrapped by lookups of a file or report that does not exist.
+var ErrNotFound = errors.New("not found")

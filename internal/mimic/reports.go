@@ -1,0 +1,175 @@
+package mimic
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// MaxReportBytes bounds one report's size. MIMIC-CXR reports are a few
+// kilobytes; a larger entry is a damaged or hostile archive and is refused
+// rather than read into memory.
+const MaxReportBytes = 1 << 20
+
+// ReportSource gives the raw text of a study's report. Implementations are
+// safe for concurrent use.
+type ReportSource interface {
+	// Report returns the report bytes for (subject, study), ids as in the
+	// CSVs. A missing report is an error wrapping ErrNotFound.
+	Report(subject, study string) ([]byte, error)
+	// Close releases the source.
+	Close() error
+}
+
+// OpenReports opens a report source: a folder holding files/pXX/pS/sS.txt
+// (or the files/ folder itself), or mimic-cxr-reports.zip (detected by its
+// "PK" signature).
+func OpenReports(path string) (ReportSource, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("open reports: %w", err)
+	}
+	if st.IsDir() {
+		return OpenReportDir(path)
+	}
+	return OpenReportZip(path)
+}
+
+// ReportDir reads reports from a folder tree.
+type ReportDir struct {
+	root   string
+	prefix bool // whether relative paths keep their files/ prefix
+}
+
+// OpenReportDir opens a reports root: a folder containing files/, or the
+// files/ folder itself (one containing p10..p19).
+func OpenReportDir(root string) (*ReportDir, error) {
+	if st, err := os.Stat(filepath.Join(root, "files")); err == nil && st.IsDir() {
+		return &ReportDir{root: root, prefix: true}, nil
+	}
+	return &ReportDir{root: root, prefix: false}, nil
+}
+
+// Report reads root/files/pXX/pSUBJECT/sSTUDY.txt.
+func (d *ReportDir) Report(subject, study string) ([]byte, error) {
+	rel, err := ReportPath(subject, study)
+	if err != nil {
+		return nil, fmt.Errorf("report for study %q: %w", study, err)
+	}
+	if !d.prefix {
+		rel = strings.TrimPrefix(rel, "files/")
+	}
+	p := filepath.Join(d.root, filepath.FromSlash(rel))
+	f, err := os.Open(p)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("report %s: %w", p, ErrNotFound)
+		}
+		return nil, fmt.Errorf("read report: %w", err)
+	}
+	defer f.Close()
+	return readLimited(f, p)
+}
+
+// Close does nothing; it satisfies ReportSource.
+func (d *ReportDir) Close() error { return nil }
+
+// ReportZip reads reports from mimic-cxr-reports.zip. Its entries are
+// indexed once at open (memory grows with the number of studies); entry
+// names may carry any prefix before pXX/pSUBJECT/sSTUDY.txt (files/,
+// mimic-cxr-reports/files/, or none).
+type ReportZip struct {
+	path  string
+	zr    *zip.ReadCloser
+	index map[string]*zip.File // "SUBJECT/STUDY"
+}
+
+// OpenReportZip opens and indexes a reports zip. Entries whose names do
+// not look like pXX/pSUBJECT/sSTUDY.txt are ignored; when two entries name
+// the same study, the first in the archive wins.
+func OpenReportZip(path string) (*ReportZip, error) {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return nil, fmt.Errorf("open reports %s: %w", path, err)
+	}
+	z := &ReportZip{path: path, zr: zr, index: make(map[string]*zip.File, len(zr.File))}
+	for _, f := range zr.File {
+		sub, stu, ok := parseReportName(f.Name)
+		if !ok {
+			continue
+		}
+		key := sub + "/" + stu
+		if _, dup := z.index[key]; !dup {
+			z.index[key] = f
+		}
+	}
+	return z, nil
+}
+
+// parseReportName extracts the ids from a name ending in
+// pXX/pSUBJECT/sSTUDY.txt, checking that pXX matches the subject.
+func parseReportName(name string) (subject, study string, ok bool) {
+	name = strings.ReplaceAll(name, `\`, "/")
+	parts := strings.Split(name, "/")
+	if len(parts) < 3 {
+		return "", "", false
+	}
+	top, ps, ss := parts[len(parts)-3], parts[len(parts)-2], parts[len(parts)-1]
+	if !strings.HasPrefix(ps, "p") || !strings.HasPrefix(ss, "s") || !strings.HasSuffix(ss, ".txt") {
+		return "", "", false
+	}
+	subject, study = ps[1:], strings.TrimSuffix(ss[1:], ".txt")
+	if _, err := ParseID(subject); err != nil {
+		return "", "", false
+	}
+	if _, err := ParseID(study); err != nil {
+		return "", "", false
+	}
+	if top != topFolder(subject) {
+		return "", "", false
+	}
+	return subject, study, true
+}
+
+// Len returns the number of indexed reports.
+func (z *ReportZip) Len() int { return len(z.index) }
+
+// Report returns the entry for (subject, study).
+func (z *ReportZip) Report(subject, study string) ([]byte, error) {
+	f, ok := z.index[subject+"/"+study]
+	if !ok {
+		return nil, fmt.Errorf("report p%s/s%s.txt in %s: %w", subject, study, z.path, ErrNotFound)
+	}
+	where := z.path + ":" + f.Name
+	if f.UncompressedSize64 > MaxReportBytes {
+		return nil, fmt.Errorf("read report %s: larger than %d bytes", where, MaxReportBytes)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, fmt.Errorf("read report %s: %w", where, err)
+	}
+	defer rc.Close()
+	return readLimited(rc, where)
+}
+
+// Close closes the archive.
+func (z *ReportZip) Close() error { return z.zr.Close() }
+
+// readLimited reads at most MaxReportBytes from r.
+func readLimited(r io.Reader, where string) ([]byte, error) {
+	var buf bytes.Buffer
+	n, err := io.Copy(&buf, io.LimitReader(r, MaxReportBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read report %s: %w", where, err)
+	}
+	if n > MaxReportBytes {
+		return nil, fmt.Errorf("read report %s: larger than %d bytes", where, MaxReportBytes)
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,135 @@
+package mimic
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// table reads one CSV file with a header row, locating columns by name.
+type table struct {
+	path   string
+	rc     io.ReadCloser
+	r      *csv.Reader
+	header []string
+	index  map[string]int
+	line   int // line on which the last record returned by next starts
+}
+
+// openTable opens path (plain or gzip) and reads its header. reuse asks
+// encoding/csv to reuse the record slice between rows; callers that keep a
+// row's fields must pass false.
+func openTable(path string, reuse bool) (*table, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return newTable(path, f, reuse)
+}
+
+// newTable reads the header of src (plain or gzip), named path in errors.
+// Closing the table closes src.
+func newTable(path string, src io.ReadCloser, reuse bool) (*table, error) {
+	rc, err := decompress(path, src)
+	if err != nil {
+		return nil, err
+	}
+	r := csv.NewReader(rc)
+	r.ReuseRecord = reuse
+	// FieldsPerRecord 0: the header fixes the count, and every later row
+	// with another count is an error naming its line.
+	r.FieldsPerRecord = 0
+	h, err := r.Read()
+	if err != nil {
+		rc.Close()
+		if errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("read %s: empty file, no header", path)
+		}
+		return nil, fmt.Errorf("read %s: header: %w", path, err)
+	}
+	header := make([]string, len(h))
+	index := make(map[string]int, len(h))
+	for i, name := range h {
+		if i == 0 {
+			name = strings.TrimPrefix(name, "\ufeff") // a BOM some tools add
+		}
+		name = strings.TrimSpace(name)
+		if _, dup := index[name]; dup {
+			rc.Close()
+			return nil, fmt.Errorf("read %s: line 1: column %q appears twice", path, name)
+		}
+		header[i] = name
+		index[name] = i
+	}
+	return &table{path: path, rc: rc, r: r, header: header, index: index, line: 1}, nil
+}
+
+// col returns the index of the named column, or an error naming the file
+// and listing the header when the column is absent.
+func (t *table) col(name string) (int, error) {
+	i, ok := t.index[name]
+	if !ok {
+		return 0, fmt.Errorf("read %s: line 1: missing column %q (header has %s)", t.path, name, strings.Join(t.header, ","))
+	}
+	return i, nil
+}
+
+// next returns the next record, io.EOF at the end, or an error naming the
+// file and line.
+func (t *table) next() ([]string, error) {
+	rec, err := t.r.Read()
+	if err != nil {
+		if err == io.EOF {
+			return nil, io.EOF
+		}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			if errors.Is(pe.Err, csv.ErrFieldCount) {
+				return nil, fmt.Errorf("read %s: line %d: wrong number of fields (header has %d)", t.path, pe.StartLine, len(t.header))
+			}
+			return nil, fmt.Errorf("read %s: line %d: %w", t.path, pe.StartLine, pe.Err)
+		}
+		return nil, fmt.Errorf("read %s: after line %d: %w", t.path, t.line, err)
+	}
+	t.line, _ = t.r.FieldPos(0)
+	return rec, nil
+}
+
+func (t *table) close() error { return t.rc.Close() }
+
+// RowError describes a row whose ids cannot be used (non-numeric or
+// non-canonical subject_id or study_id, an unsafe dicom_id, a duplicate, an
+// unknown split or label value). The row itself parsed; the caller decides
+// whether to record it as an exclusion or stop.
+type RowError struct {
+	File      string // path of the CSV
+	Line      int    // 1-based line where the row starts
+	DicomID   string // raw values as read, possibly invalid
+	SubjectID string
+	StudyID   string
+	Reason    string // a short machine-readable reason, e.g. "bad_id"
+	Detail    string // what is wrong, for people
+}
+
+// Reasons used in RowError.Reason.
+const (
+	ReasonBadID     = "bad_id"
+	ReasonDuplicate = "duplicate"
+	ReasonBadSplit  = "bad_split"
+	ReasonBadLabel  = "bad_label"
+)
+
+func (e *RowError) Error() string {
+	return fmt.Sprintf("%s: line %d: %s", e.File, e.Line, e.Detail)
+}
+
+// asReadCloser gives r a Close method that closes it when it can.
+func asReadCloser(r io.Reader) io.ReadCloser {
+	if rc, ok := r.(io.ReadCloser); ok {
+		return rc
+	}
+	return io.NopCloser(r)
+}

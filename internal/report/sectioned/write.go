@@ -1,0 +1,119 @@
+package sectioned
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"unicode/utf8"
+
+	"cxlseg/internal/report"
+)
+
+// Header is the column list of mimic_cxr_sectioned.csv.
+var Header = []string{"study", "impression", "findings", "last_paragraph", "comparison"}
+
+// Row returns the CSV record of one report.
+func Row(study string, s report.Sections) []string {
+	return []string{study, s.Impression, s.Findings, s.LastParagraph, s.Comparison}
+}
+
+// Summary counts what a conversion did.
+type Summary struct {
+	Reports       int // reports written
+	Impression    int // with an impression
+	FindingsOnly  int // with findings and no impression
+	LastParagraph int // with neither, but a last paragraph
+	Empty         int // with no chosen text at all
+	SkippedUTF8   int // skipped: not valid UTF-8
+}
+
+// Source walks a set of reports (Walk or WalkCSV bound to its input).
+type Source func(visit VisitFunc) error
+
+// Convert writes the sectioned CSV of every report of src to w. Reports
+// that are not valid UTF-8 are skipped and named on warn (MIMIC's are
+// ASCII; such a file is damaged), so one bad file does not stop a run.
+func Convert(w io.Writer, src Source, warn io.Writer) (Summary, error) {
+	var sum Summary
+	cw := csv.NewWriter(w)
+	if err := cw.Write(Header); err != nil {
+		return sum, err
+	}
+	err := src(func(study, where string, text []byte) error {
+		if !utf8.Valid(text) {
+			sum.SkippedUTF8++
+			fmt.Fprintf(warn, "skip %s: not valid UTF-8 (line %d)\n", where, badLine(text))
+			return nil
+		}
+		s := report.Extract(string(text))
+		sum.Reports++
+		switch {
+		case s.Impression != "":
+			sum.Impression++
+		case s.Findings != "":
+			sum.FindingsOnly++
+		case s.LastParagraph != "":
+			sum.LastParagraph++
+		}
+		if s.Chosen() == "" {
+			sum.Empty++
+		}
+		return cw.Write(Row(study, s))
+	})
+	if err != nil {
+		return sum, err
+	}
+	cw.Flush()
+	return sum, cw.Error()
+}
+
+// badLine returns the 1-based line of the first invalid UTF-8 byte.
+func badLine(b []byte) int {
+	line := 1
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if r == utf8.RuneError && n <= 1 {
+			return line
+		}
+		if r == '\n' {
+			line++
+		}
+		b = b[n:]
+	}
+	return line
+}
+
+// ConvertFile writes the sectioned CSV to path atomically: a temporary
+// file in the same folder, renamed into place only when complete.
+func ConvertFile(path string, src Source, warn io.Writer) (Summary, error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return Summary{}, fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after the rename
+	bw := bufio.NewWriterSize(tmp, 1<<16)
+	sum, err := Convert(bw, src, warn)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = tmp.Chmod(0o644) // CreateTemp makes 0600
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		return sum, fmt.Errorf("write %s: %w", path, err)
+	}
+	return sum, nil
+}
