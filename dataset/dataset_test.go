@@ -270,3 +270,71 @@ func TestLabelsGetMatchesAt(t *testing.T) {
 		t.Error("Get of an unknown name is ok")
 	}
 }
+
+func TestLoadImageAndMask(t *testing.T) {
+	dir, ims := writeFake(t, datasettest.Options{})
+	ds, err := dataset.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, im := range ims {
+		r, _ := ds.Lookup(im.DicomID)
+		img, err := r.LoadImage()
+		if err != nil {
+			t.Fatal(err)
+		}
+		mask, err := r.LoadMask()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if img.Rect.Dx() != 224 || img.Rect.Dy() != 224 || mask.Rect != img.Rect {
+			t.Fatalf("%s: image %v mask %v", im.DicomID, img.Rect, mask.Rect)
+		}
+		// The segmented image is black outside the mask, and the mask's
+		// foreground fraction is the one recorded in QA.
+		fg, leak := 0, 0
+		for i, m := range mask.Pix {
+			if m >= 128 {
+				fg++
+			} else if m < 16 && img.Pix[i] > 40 {
+				leak++
+			}
+		}
+		if got := float64(fg) / (224 * 224); math.Abs(got-im.FGFraction) > 0.01 {
+			t.Errorf("%s: mask fraction %.3f, QA %.3f", im.DicomID, got, im.FGFraction)
+		}
+		if leak > 0 {
+			t.Errorf("%s: %d bright pixels outside the mask", im.DicomID, leak)
+		}
+	}
+	r, _ := ds.Lookup(ims[0].DicomID)
+	if err := os.WriteFile(r.MaskPath, []byte("junk"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.LoadMask(); err == nil || !strings.Contains(err.Error(), r.MaskPath) {
+		t.Errorf("LoadMask of junk: %v", err)
+	}
+}
+
+// TestOpenEmptyDataset: header-only CSVs are a valid, empty dataset.
+func TestOpenEmptyDataset(t *testing.T) {
+	dir, _ := writeFake(t, datasettest.Options{NoImages: true})
+	for _, f := range []string{dataset.SegmentedFile, dataset.SplitFile, dataset.MaskFile, dataset.MetadataFile, dataset.QAFile} {
+		p := filepath.Join(dir, f)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		header, _, _ := strings.Cut(string(b), "\n")
+		if err := os.WriteFile(p, []byte(header+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ds, err := dataset.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds.Len() != 0 || ds.Count(dataset.Train) != 0 {
+		t.Errorf("Len %d", ds.Len())
+	}
+}

@@ -60,7 +60,7 @@ func metadataRows(ims []Image) [][]string {
 		"ProcedureCodeSequence_CodeMeaning", "ViewCodeSequence_CodeMeaning",
 		"PatientOrientationCodeSequence_CodeMeaning", "Reports", "DicomPath"}}
 	for k := range ims {
-		im := ims[(k*3)%len(ims)] // a permutation for 8 images
+		im := ims[(k+len(ims)/2)%len(ims)] // rotated by half: rows in another order
 		d, su, st := ids(im)
 		view := "postero-anterior"
 		if im.View == "AP" {

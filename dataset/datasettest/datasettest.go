@@ -71,24 +71,29 @@ var reports = []string{
 
 // Images returns the fixed content of the fake dataset: 8 images, 4 train,
 // 2 validate, 2 test.
-func Images() []Image {
+func Images() []Image { return makeImages(8) }
+
+// makeImages returns n images; the first 8 are the fixed fake dataset and
+// later ones repeat its patterns under new ids.
+func makeImages(n int) []Image {
 	splits := []string{"train", "validate", "train", "test", "train", "validate", "test", "train"}
 	flags := []string{"", "one_lung", "", "low_confidence;implausible_area", "", "", "empty", ""}
 	lungs := []int{2, 1, 2, 2, 2, 2, 0, 2}
 	views := []string{"PA", "AP", "PA", "AP", "PA", "PA", "AP", "PA"}
-	out := make([]Image, len(splits))
+	out := make([]Image, n)
 	for i := range out {
+		k := i % len(splits)
 		im := Image{
 			DicomID:   fmt.Sprintf("%08x-%08x-%08x-%08x-%08x", 0x1a2b3c00+i, 0xdeadbe00+i*7, 0x10000000+i*3, 0xabc00000+i, 0x4e384000+i*11),
 			SubjectID: 10000032 + int64(i/2)*1111111,
 			StudyID:   50414267 + int64(i)*13,
-			Split:     splits[i],
+			Split:     splits[k],
 			Labels:    make(map[string]string),
-			Report:    reports[i],
-			View:      views[i],
+			Report:    reports[k],
+			View:      views[k],
 			MeanProb:  0.97 - 0.04*float64(i%4),
-			Flags:     flags[i],
-			Lungs:     lungs[i],
+			Flags:     flags[k],
+			Lungs:     lungs[k],
 		}
 		for j, name := range chexpert.Alphabetical {
 			im.Labels[name] = cellCycle[(i+j)%4]
@@ -101,7 +106,17 @@ func Images() []Image {
 // Write writes the fake dataset into dir (created if needed) and returns
 // the images it wrote.
 func Write(dir string, opt Options) ([]Image, error) {
-	ims := Images()
+	return write(dir, Images(), opt)
+}
+
+// WriteLarge writes a CSV-only dataset of n images (no JPEG files) with
+// the fake's patterns, for benchmarks of code that reads the CSVs.
+func WriteLarge(dir string, n int) error {
+	_, err := write(dir, makeImages(n), Options{NoImages: true})
+	return err
+}
+
+func write(dir string, ims []Image, opt Options) ([]Image, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("datasettest: %w", err)
 	}

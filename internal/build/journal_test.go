@@ -9,7 +9,7 @@ import (
 
 func testEntries() []Entry {
 	return []Entry{
-		{DicomID: "a1", Status: StatusOK, QA: &QA{MeanProb: 0.93125, FGFraction: 0.3, Components: 2, LeftArea: 7000, RightArea: 8000, LRRatio: 0.875, LeftBBox: "1 2 3 4", Flags: []string{"one_lung"}},
+		{DicomID: "a1", Status: StatusOK, QA: &QA{Fields: []string{"0.9312", "0.3000", "2", "7000", "8000", "0.8750", "1 2 3 4", "", "one_lung"}},
 			Seg: &FileSum{Size: 10, SHA256: "ab"}, Mask: &FileSum{Size: 5, SHA256: "cd"}},
 		{DicomID: "b2", Status: StatusExcluded, Reason: ReasonCorrupt, Detail: "bad \"marker\"\nline"},
 		{DicomID: "c3", Status: StatusOK, Note: "converted from RGB", QA: &QA{}, Seg: &FileSum{Size: 1}, Mask: &FileSum{Size: 2}},

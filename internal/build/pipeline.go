@@ -25,6 +25,7 @@ const (
 	ReasonZeroByte      = "zero_byte_file"
 	ReasonReadError     = "read_error"
 	ReasonCorrupt       = "corrupt_jpeg"
+	ReasonUnsupported   = "unsupported_jpeg"
 	ReasonTruncated     = "truncated_jpeg"
 	ReasonSizeMismatch  = "size_mismatch"
 	ReasonNotWritable   = "output_not_writable"
@@ -149,6 +150,7 @@ func (p *pipeline) run(ctx context.Context) error {
 	var fatal error
 	for s := range done {
 		t := time.Now()
+		skipped := 0
 		switch s.state {
 		case stateFatal:
 			if fatal == nil {
@@ -157,6 +159,7 @@ func (p *pipeline) run(ctx context.Context) error {
 			}
 		case stateSkipped:
 			p.stats.Skipped++
+			skipped = 1
 		default:
 			if err := p.journal.Append(&s.entry); err != nil && fatal == nil {
 				fatal = err
@@ -165,7 +168,7 @@ func (p *pipeline) run(ctx context.Context) error {
 			s.times[stJournal] = time.Since(t)
 			p.stats.add(s)
 		}
-		p.progress.add(1, time.Now())
+		p.progress.add(1, skipped, time.Now())
 		free <- s
 	}
 	if err := p.journal.Sync(); err != nil && fatal == nil {
@@ -318,6 +321,10 @@ func (p *pipeline) post(st stages, s *slot) {
 	t := time.Now()
 	segPath := filepath.Join(p.out, filepath.FromSlash(it.DicomPath))
 	mskPath := filepath.Join(p.out, filepath.FromSlash(it.MaskPath))
+	// A run killed between create and rename leaves a temporary file;
+	// the image is redone now, so clear its leftovers (a small readdir).
+	removeTemps(segPath)
+	removeTemps(mskPath)
 	err := p.fw.WriteFile(segPath, s.segJPG.Bytes())
 	if err == nil {
 		err = p.fw.WriteFile(mskPath, s.mskJPG.Bytes())

@@ -39,7 +39,7 @@ func (fakeStages) Post(s *slot) error {
 	if err := jpeg.Encode(&s.segJPG, s.mask, nil); err != nil {
 		return err
 	}
-	s.qa = QA{MeanProb: float64(s.prob[0]), Components: 2}
+	s.qa = QA{Fields: []string{fmt.Sprint(s.prob[0]), "0.3", "2", "1", "1", "1.0000", "", "", ""}}
 	return jpeg.Encode(&s.mskJPG, s.mask, nil)
 }
 

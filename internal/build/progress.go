@@ -16,6 +16,7 @@ type progress struct {
 	tty      bool
 	total    int
 	done     int
+	skipped  int // done in an earlier run: not counted in the rate
 	start    time.Time
 	last     time.Time
 	interval time.Duration
@@ -41,9 +42,11 @@ func newProgress(w io.Writer, label string, total int, now time.Time) *progress 
 	return p
 }
 
-// add counts n finished images and redraws when due.
-func (p *progress) add(n int, now time.Time) {
+// add counts n finished images (skipped of them already done by an
+// earlier run) and redraws when due.
+func (p *progress) add(n, skipped int, now time.Time) {
 	p.done += n
+	p.skipped += skipped
 	if now.Sub(p.last) >= p.interval {
 		p.last = now
 		p.draw(now, false)
@@ -60,7 +63,7 @@ func (p *progress) draw(now time.Time, final bool) {
 	el := now.Sub(p.start).Seconds()
 	rate := 0.0
 	if el > 0 {
-		rate = float64(p.done) / el
+		rate = float64(p.done-p.skipped) / el
 	}
 	eta := "?"
 	if rate > 0 && p.total >= p.done {

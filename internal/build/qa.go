@@ -1,45 +1,37 @@
 package build
 
 import (
-	"strconv"
 	"strings"
+
+	"cxlseg/internal/maskqa"
 )
 
-// QA holds the per-mask measures written to CXLSeg-qa.csv. It mirrors
-// maskqa.Result in a form that round-trips through the journal exactly, so
-// the CSV written after a resumed run equals the one from a single run.
+// QA holds one image's CXLSeg-qa.csv measure columns (mean_prob through
+// flags) as maskqa formats them. Keeping the formatted text in the journal
+// makes the CSV written after a resumed run byte-identical to the one of a
+// single run.
 type QA struct {
-	MeanProb   float64  `json:"mean_prob"`
-	FGFraction float64  `json:"fg_fraction"`
-	Components int      `json:"components"`
-	LeftArea   int      `json:"left_area"`
-	RightArea  int      `json:"right_area"`
-	LRRatio    float64  `json:"lr_ratio"`
-	LeftBBox   string   `json:"left_bbox,omitempty"`
-	RightBBox  string   `json:"right_bbox,omitempty"`
-	Flags      []string `json:"flags,omitempty"`
+	Fields []string `json:"fields"`
 }
 
-// QAHeader is the column list of CXLSeg-qa.csv.
-var QAHeader = []string{"dicom_id", "subject_id", "study_id", "DicomPath", "mean_prob", "fg_fraction",
-	"components", "left_area", "right_area", "lr_ratio", "left_bbox", "right_bbox", "flags"}
+// qaOf captures a maskqa result.
+func qaOf(r *maskqa.Result) QA {
+	return QA{Fields: r.Record("", "", "", "")[4:]}
+}
 
-// fmtFloat formats a measure with fixed precision so CSV bytes do not
-// depend on float noise below what the measure means.
-func fmtFloat(v float64) string { return strconv.FormatFloat(v, 'f', 4, 64) }
+// Flags returns the QA flags.
+func (q *QA) Flags() []string {
+	if q == nil || len(q.Fields) == 0 || q.Fields[len(q.Fields)-1] == "" {
+		return nil
+	}
+	return strings.Split(q.Fields[len(q.Fields)-1], ";")
+}
 
 // qaRow formats one CXLSeg-qa.csv row.
 func qaRow(it *Item, q *QA) []string {
-	return []string{it.DicomID, it.SubjectID, it.StudyID, it.DicomPath,
-		fmtFloat(q.MeanProb), fmtFloat(q.FGFraction), strconv.Itoa(q.Components),
-		strconv.Itoa(q.LeftArea), strconv.Itoa(q.RightArea), fmtFloat(q.LRRatio),
-		q.LeftBBox, q.RightBBox, strings.Join(q.Flags, ";")}
-}
-
-// fmtBBox formats a box as "x0 y0 x1 y1", or "" when empty is set.
-func fmtBBox(x0, y0, x1, y1 int, empty bool) string {
-	if empty {
-		return ""
+	row := []string{it.DicomID, it.SubjectID, it.StudyID, it.DicomPath}
+	if q == nil || len(q.Fields) != len(maskqa.Header())-4 {
+		return append(row, make([]string, len(maskqa.Header())-4)...)
 	}
-	return strconv.Itoa(x0) + " " + strconv.Itoa(y0) + " " + strconv.Itoa(x1) + " " + strconv.Itoa(y1)
+	return append(row, q.Fields...)
 }

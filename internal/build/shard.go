@@ -12,7 +12,8 @@ import (
 // stable hash of dicom_id is Index modulo Count. Every image falls in
 // exactly one shard, so shards are disjoint and complete by construction.
 type Shard struct {
-	Index, Count int
+	Index int `json:"index"`
+	Count int `json:"count"`
 }
 
 // All is the single shard holding every image.

@@ -82,6 +82,14 @@ func (s *slot) reset(it Item) {
 	s.times = [nStages]time.Duration{}
 }
 
+// addNote records a remark about an image that is kept.
+func (s *slot) addNote(n string) {
+	if s.note != "" {
+		s.note += "; "
+	}
+	s.note += n
+}
+
 // exclude marks s as left out with a reason.
 func (s *slot) exclude(reason, detail string) {
 	s.state = stateDone

@@ -48,7 +48,7 @@ func (st *Stats) add(s *slot) {
 		st.Notes++
 	}
 	if s.entry.QA != nil {
-		for _, f := range s.entry.QA.Flags {
+		for _, f := range s.entry.QA.Flags() {
 			st.Flags[f]++
 		}
 	}

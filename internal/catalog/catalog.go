@@ -51,6 +51,9 @@ type Options struct {
 	// RequireSplit excludes images absent from the split file (needed by
 	// the official split mode).
 	RequireSplit bool
+	// Strict makes a bad or duplicate metadata row an error (naming the
+	// file and line) instead of an exclusion.
+	Strict bool
 }
 
 // Input names the data to join.
@@ -271,6 +274,9 @@ func (c *Catalog) selectImages(ctx context.Context, in Input, opt Options, views
 			}
 		}
 		if row.Err != nil {
+			if opt.Strict {
+				return fmt.Errorf("read %w", row.Err)
+			}
 			exclude(&row, row.Err.Reason, row.Err.Error())
 			return nil
 		}

@@ -4,42 +4,79 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"cxlseg/internal/mimic"
 	"cxlseg/internal/report"
 )
 
+// reportWorkers bounds the goroutines reading and sectioning reports:
+// the work is CPU-bound (decompression, section extraction) and the
+// machine's cores are shared with the rest of the build.
+const reportWorkers = 8
+
+// studyResult is the outcome of one study's report.
+type studyResult struct {
+	text, reason, detail string
+}
+
 // attachReports reads each selected study's report once, sets the Reports
 // text of its images, and moves the images of studies without a usable
 // report to the exclusions. Records must be sorted (a study's images are
-// adjacent).
+// adjacent). Reports are read in parallel; results are applied in record
+// order, so the outcome does not depend on scheduling.
 func (c *Catalog) attachReports(ctx context.Context, src mimic.ReportSource, opt Options) error {
+	var starts []int // index of each study's first record
+	for i := range c.Records {
+		if i == 0 || c.Records[i].Study != c.Records[i-1].Study || c.Records[i].Subject != c.Records[i-1].Subject {
+			starts = append(starts, i)
+		}
+	}
+	results := make([]studyResult, len(starts))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < min(reportWorkers, runtime.GOMAXPROCS(0), len(starts)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				g := int(next.Add(1) - 1)
+				if g >= len(starts) || ctx.Err() != nil {
+					return
+				}
+				r := &c.Records[starts[g]]
+				t, reason, detail := studyText(src, r.SubjectID, r.StudyID, opt)
+				results[g] = studyResult{t, reason, detail}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	kept := c.Records[:0]
-	for i := 0; i < len(c.Records); {
-		j := i + 1
-		for j < len(c.Records) && c.Records[j].Study == c.Records[i].Study && c.Records[j].Subject == c.Records[i].Subject {
-			j++
+	for g, start := range starts {
+		end := len(c.Records)
+		if g+1 < len(starts) {
+			end = starts[g+1]
 		}
-		if err := ctx.Err(); err != nil {
-			return err
+		res := results[g]
+		if res.reason == "" && res.detail != "" {
+			c.Warnings = append(c.Warnings, res.detail)
 		}
-		first := &c.Records[i]
-		text, reason, detail := studyText(src, first.SubjectID, first.StudyID, opt)
-		if reason == "" && detail != "" {
-			c.Warnings = append(c.Warnings, detail)
-		}
-		for k := i; k < j; k++ {
-			if reason != "" {
-				r := &c.Records[k]
-				c.Exclusions = append(c.Exclusions, Exclusion{DicomID: r.DicomID, SubjectID: r.SubjectID, StudyID: r.StudyID, Reason: reason, Detail: detail})
+		for k := start; k < end; k++ {
+			r := c.Records[k] // a copy: kept may overwrite c.Records[k] below
+			if res.reason != "" {
+				c.Exclusions = append(c.Exclusions, Exclusion{DicomID: r.DicomID, SubjectID: r.SubjectID, StudyID: r.StudyID, Reason: res.reason, Detail: res.detail})
 				continue
 			}
-			c.Records[k].Report = text
-			kept = append(kept, c.Records[k])
+			r.Report = res.text
+			kept = append(kept, r)
 		}
-		i = j
 	}
 	// Clear the tail so dropped records' memory can be freed.
 	clear(c.Records[len(kept):])
@@ -70,7 +107,8 @@ func studyText(src mimic.ReportSource, subject, study string, opt Options) (text
 	if opt.ReportText == ReportFull {
 		text = full
 	} else {
-		text = report.Extract(full).Chosen()
+		// A copy, so the text never pins the whole report in memory.
+		text = strings.Clone(report.Extract(full).Chosen())
 	}
 	if strings.TrimSpace(text) == "" {
 		what := "chosen section"

@@ -1,8 +1,78 @@
 package cli
 
-import "errors"
+import (
+	"fmt"
+	"os"
+	"strings"
 
-// runBuild is not written yet; its issue owns this file.
+	"cxlseg/internal/build"
+)
+
+// runBuild segments every selected MIMIC-CXR-JPG image and writes the
+// CXLSeg dataset (or one shard of it).
 func runBuild(env *Env, args []string) error {
-	return errors.New("not implemented yet")
+	fs := newFlags(env, "build", "--mimic ROOT [--reports DIR|ZIP] --out DIR [flags]")
+	o := build.Defaults()
+	var views, shard string
+	var shards int
+	fs.StringVar(&o.Mimic, "mimic", "", "MIMIC-CXR-JPG root (holds the CSVs and files/)")
+	fs.StringVar(&o.Reports, "reports", "", "report texts: a folder with files/pXX/pS/sS.txt or mimic-cxr-reports.zip (default: the MIMIC root)")
+	fs.StringVar(&o.Out, "out", "", "output folder of the dataset")
+	fs.StringVar(&o.Backend, "backend", o.Backend, "inference backend: auto, native or onnxruntime")
+	fs.StringVar(&o.Model, "model", "", "model weights (default: the embedded model)")
+	fs.IntVar(&o.Batch, "batch", o.Batch, "images per inference batch")
+	fs.IntVar(&o.Threads, "threads", 0, "inference threads (default: all cores)")
+	fs.IntVar(&o.Workers, "workers", 0, "decode workers (default: all cores)")
+	fs.StringVar(&o.Labels, "labels", o.Labels, "label file: chexpert or negbio")
+	fs.StringVar(&o.Split, "split", o.Split, "split: cxlseg (seeded image shuffle), patient or official")
+	fs.Uint64Var(&o.Seed, "seed", o.Seed, "seed of the cxlseg and patient splits")
+	fs.StringVar(&o.ReportText, "report-text", o.ReportText, "Reports column: sections (impression > findings > ...) or full")
+	fs.StringVar(&views, "views", strings.Join(o.Views, ","), "ViewPosition values to keep, comma-separated")
+	fs.StringVar(&o.NonUTF8, "non-utf8", o.NonUTF8, "reports that are not UTF-8: exclude or latin1")
+	fs.StringVar(&o.Truncated, "truncated", o.Truncated, "JPEGs the decoder recovered from (truncated): skip or keep")
+	fs.StringVar(&o.SizeMismatch, "size-mismatch", o.SizeMismatch, "decoded size differs from Rows/Columns: keep (noted) or exclude")
+	fs.StringVar(&shard, "shard", "", "process shard i of N (i/N); also JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID")
+	fs.IntVar(&shards, "shards", 0, "shard count N when the index comes from the environment")
+	fs.BoolVar(&o.NoResume, "no-resume", false, "ignore the journal of an earlier run and redo every image")
+	quiet := fs.Bool("quiet", false, "no progress display")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	if o.Mimic == "" || o.Out == "" {
+		return fmt.Errorf("%w: --mimic and --out are required", errUsage)
+	}
+	o.Views = splitList(views)
+	s, err := build.ShardFromEnv(shard, shards, os.Getenv)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	o.Shard = s
+	o.Log = env.Stdout
+	if !*quiet {
+		o.Progress = env.Stderr
+	}
+	res, err := build.Run(env.Ctx, o)
+	if err != nil {
+		return err
+	}
+	if o.Shard.Sharded() {
+		fmt.Fprintf(env.Stdout, "shard %s done; when every shard is done: cxlseg merge --out %s\n", o.Shard, o.Out)
+		return nil
+	}
+	fmt.Fprintf(env.Stdout, "dataset written to %s (%d images)\n", res.Out, res.Dataset.Images)
+	return nil
+}
+
+// splitList splits a comma-separated flag value, dropping empty items.
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }

@@ -32,7 +32,16 @@ func runSections(env *Env, args []string) error {
 	default:
 		return fmt.Errorf("%w: --reports or --csv is required", errUsage)
 	}
-	sum, err := sectioned.ConvertFile(*out, src, env.Stderr)
+	// Stop cleanly on Ctrl-C; the partial output is never renamed into place.
+	cancellable := func(v sectioned.VisitFunc) error {
+		return src(func(study, where string, text []byte) error {
+			if err := env.Ctx.Err(); err != nil {
+				return err
+			}
+			return v(study, where, text)
+		})
+	}
+	sum, err := sectioned.ConvertFile(*out, cancellable, env.Stderr)
 	if err != nil {
 		return err
 	}

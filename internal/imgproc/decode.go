@@ -10,10 +10,11 @@ import (
 	"strings"
 )
 
-// MaxPixels bounds the image size a Decoder accepts (width*height), so a
-// forged header cannot make it allocate gigabytes. MIMIC originals have
-// about 7.8 M pixels.
-const MaxPixels = 64 << 20
+// DefaultMaxPixels is the default bound on the image size a Decoder
+// accepts (width*height), so a forged header cannot make it allocate and
+// fill gigabytes. MIMIC originals have about 7.8 M pixels, the largest
+// about 15 M.
+const DefaultMaxPixels = 40 << 20
 
 // Decoder names, as reported by (*Decoder).Name.
 const (
@@ -30,6 +31,10 @@ const (
 // libjpeg-turbo, Decode allocates nothing once its buffer has grown to the
 // largest image seen; Go's image/jpeg allocates each image.
 type Decoder struct {
+	// MaxPixels bounds width*height; larger images fail with
+	// ErrUnsupported before any pixel buffer is allocated.
+	MaxPixels int
+
 	turbo  *turbo // nil when the library is absent or disabled
 	reason string // why turbo is nil
 	img    image.Gray
@@ -39,7 +44,7 @@ type Decoder struct {
 // NewDecoder returns a Decoder that uses libjpeg-turbo when it can be
 // loaded and Go's image/jpeg otherwise.
 func NewDecoder() *Decoder {
-	d := &Decoder{}
+	d := &Decoder{MaxPixels: DefaultMaxPixels}
 	d.turbo, d.reason = openTurbo()
 	return d
 }
@@ -47,7 +52,7 @@ func NewDecoder() *Decoder {
 // NewGoDecoder returns a Decoder that always uses Go's image/jpeg, for
 // tests, comparisons and users who want no native code.
 func NewGoDecoder() *Decoder {
-	return &Decoder{reason: "Go decoder requested"}
+	return &Decoder{MaxPixels: DefaultMaxPixels, reason: "Go decoder requested"}
 }
 
 // Name reports the decoder in use: DecoderTurbo or DecoderGo.
@@ -97,7 +102,7 @@ func (d *Decoder) decodeGo(data []byte) (*image.Gray, error) {
 	if err != nil {
 		return nil, goError(err)
 	}
-	if int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
+	if int64(cfg.Width)*int64(cfg.Height) > int64(d.MaxPixels) {
 		return nil, &DecodeError{Decoder: DecoderGo, Kind: ErrUnsupported, Msg: "image too large"}
 	}
 	m, err := jpeg.Decode(bytes.NewReader(data))

@@ -11,12 +11,6 @@ const (
 	resizeCoefScale = 1 << resizeCoefBits
 )
 
-// simdLanes8 is the number of 8-bit lanes of the vector loop OpenCV 4.6
-// uses for the vertical INTER_LINEAR pass on x86-64 (SSE2 baseline,
-// v_uint8 = 16 lanes). Its rounding differs slightly from the scalar tail,
-// so to be bit-exact we must know where the vector loop stops.
-const simdLanes8 = 16
-
 // linearPlan holds the INTER_LINEAR tables of one (src, dst) size pair and
 // the two cached horizontally resized rows.
 type linearPlan struct {
@@ -25,14 +19,16 @@ type linearPlan struct {
 	xofs, yofs     []int32
 	xalpha, ybeta  []int32 // pairs (w0, w1), fixed point, sum 2048
 	xmax           int     // from here on, only S[xofs] is used
-	vecEnd         int     // columns [0, vecEnd) use OpenCV's SIMD rounding
 	rows           [2][]int32
 	rowY           [2]int
 }
 
 // linearCoeffs computes OpenCV's source offsets and fixed-point weights
-// along one axis (resize.cpp, resizeGeneric with ksize 2).
-func linearCoeffs(ssize, dsize int, areaMode bool, ofs, alpha []int32) (xmax int) {
+// along one axis (resize.cpp, resizeGeneric with ksize 2). OpenCV clamps
+// offsets and weights at the borders only along x (clamp true); along y it
+// keeps the raw weights and clamps the row index when reading, which
+// rounds differently in the first and last rows of an enlargement.
+func linearCoeffs(ssize, dsize int, areaMode, clamp bool, ofs, alpha []int32) (xmax int) {
 	inv, scale := invScale(ssize, dsize)
 	xmax = dsize
 	for dx := 0; dx < dsize; dx++ {
@@ -51,6 +47,12 @@ func linearCoeffs(ssize, dsize int, areaMode bool, ofs, alpha []int32) (xmax int
 			} else {
 				fx -= float32(math.Floor(float64(fx)))
 			}
+		}
+		if !clamp {
+			ofs[dx] = int32(sx)
+			alpha[2*dx] = int32(math.RoundToEven(float64((1 - fx) * resizeCoefScale)))
+			alpha[2*dx+1] = int32(math.RoundToEven(float64(fx * resizeCoefScale)))
+			continue
 		}
 		if sx < 0 {
 			fx, sx = 0, 0
@@ -79,24 +81,12 @@ func (p *linearPlan) prepare(sw, sh, dw, dh int, areaMode bool) {
 	p.xalpha = sizedInt32(p.xalpha, 2*dw)
 	p.yofs = sizedInt32(p.yofs, dh)
 	p.ybeta = sizedInt32(p.ybeta, 2*dh)
-	p.xmax = linearCoeffs(sw, dw, areaMode, p.xofs, p.xalpha)
-	linearCoeffs(sh, dh, areaMode, p.yofs, p.ybeta)
-	p.vecEnd = linearVecEnd(dw, simdLanes8)
+	p.xmax = linearCoeffs(sw, dw, areaMode, true, p.xofs, p.xalpha)
+	linearCoeffs(sh, dh, areaMode, false, p.yofs, p.ybeta)
 	for i := range p.rows {
 		p.rows[i] = sizedInt32(p.rows[i], dw)
 	}
 	p.rowY = [2]int{-1, -1}
-}
-
-// linearVecEnd returns where VResizeLinearVec_32s8u stops: a loop of full
-// vectors of lanes bytes, then one of half vectors while x < width-lanes/2.
-func linearVecEnd(width, lanes int) int {
-	x := 0
-	for ; x <= width-lanes; x += lanes {
-	}
-	for ; x < width-lanes/2; x += lanes / 2 {
-	}
-	return x
 }
 
 // hrow returns the horizontally resized source row y (values scaled by
@@ -129,23 +119,20 @@ func (p *linearPlan) hrow(src *image.Gray, y int, keep int) []int32 {
 // run resizes with the prepared tables.
 func (p *linearPlan) run(dst, src *image.Gray) {
 	for dy := 0; dy < p.dh; dy++ {
-		sy0 := int(p.yofs[dy])
-		sy1 := min(sy0+1, p.sh-1)
+		sy0 := min(max(int(p.yofs[dy]), 0), p.sh-1)
+		sy1 := min(max(int(p.yofs[dy])+1, 0), p.sh-1)
 		r0 := p.hrow(src, sy0, sy1)
 		r1 := p.hrow(src, sy1, sy0)
 		b0, b1 := p.ybeta[2*dy], p.ybeta[2*dy+1]
 		out := dst.Pix[dy*dst.Stride : dy*dst.Stride+p.dw]
 		r0, r1 = r0[:len(out)], r1[:len(out)]
-		x := 0
-		// OpenCV's SIMD path: (S>>4) packed to int16, multiply-high by
-		// the 16-bit weight, add, then a rounding shift by 2.
-		for ; x < p.vecEnd; x++ {
+		// OpenCV's SIMD formula (VResizeLinearVec_32s8u), which its
+		// goldens show on every column, tails included: (S>>4) packed to
+		// int16, multiply-high by the 16-bit weight, add, then a rounding
+		// shift by 2.
+		for x := range out {
 			v := ((r0[x]>>4)*b0)>>16 + ((r1[x]>>4)*b1)>>16
 			out[x] = satU8((v + 2) >> 2)
-		}
-		// Its scalar tail: FixedPtCast<int, uchar, 22>.
-		for ; x < len(out); x++ {
-			out[x] = satU8((r0[x]*b0 + r1[x]*b1 + 1<<21) >> 22)
 		}
 	}
 }

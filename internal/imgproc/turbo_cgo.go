@@ -53,8 +53,18 @@ static cxl_tj *cxl_tj_open(int *why) {
 	return t;
 }
 
-static void cxl_tj_close(cxl_tj *t) {
+// cxl_tj_reset replaces the decompressor after an error: TurboJPEG 2.1
+// returns from a failed tjDecompressHeader3 without aborting libjpeg, and
+// the next file would then fail ("two SOI markers"). Returns 0 on success.
+static int cxl_tj_reset(cxl_tj *t) {
+	cxl_tjInitDecompress init = (cxl_tjInitDecompress)dlsym(t->lib, "tjInitDecompress");
 	t->destroy(t->h);
+	t->h = init ? init() : NULL;
+	return t->h ? 0 : -1;
+}
+
+static void cxl_tj_close(cxl_tj *t) {
+	if (t->h) t->destroy(t->h);
 	dlclose(t->lib);
 	free(t);
 }
@@ -125,7 +135,11 @@ func (d *Decoder) decodeTurbo(data []byte) (*image.Gray, error) {
 		return nil, d.turboError()
 	}
 	w, h := int(t.width), int(t.height)
-	if w <= 0 || h <= 0 || int64(w)*int64(h) > MaxPixels {
+	if w <= 0 || h <= 0 {
+		// A tables-only or cut-off header: libjpeg found no frame.
+		return nil, &DecodeError{Decoder: DecoderTurbo, Kind: ErrCorrupt, Msg: "no image in file"}
+	}
+	if int64(w)*int64(h) > int64(d.MaxPixels) {
 		return nil, &DecodeError{Decoder: DecoderTurbo, Kind: ErrUnsupported, Msg: "image too large"}
 	}
 	g := d.gray(w, h)
@@ -157,12 +171,17 @@ func (d *Decoder) decodeTurbo(data []byte) (*image.Gray, error) {
 	return g, warn
 }
 
-// turboError turns TurboJPEG's last error into a *DecodeError.
+// turboError turns TurboJPEG's last error into a *DecodeError and resets
+// the decompressor so the next file starts clean. If the reset fails the
+// Decoder falls back to Go's image/jpeg.
 func (d *Decoder) turboError() error {
 	msg := C.GoString(C.cxl_tj_errstr(d.turbo.c))
 	kind := ErrCorrupt
 	if isUnsupportedMsg(msg) {
 		kind = ErrUnsupported
+	}
+	if C.cxl_tj_reset(d.turbo.c) != 0 {
+		d.turbo, d.reason = nil, "libturbojpeg.so.0 failed to re-initialise after an error"
 	}
 	return &DecodeError{Decoder: DecoderTurbo, Kind: kind, Msg: msg}
 }

@@ -322,3 +322,48 @@ func TestRealIndex(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadSet(t *testing.T) {
+	root := t.TempDir()
+	var csv strings.Builder
+	csv.WriteString("id,source,image,mask,split\n")
+	for i := 0; i < 5; i++ {
+		name := string(rune('a' + i))
+		writeGray(t, filepath.Join(root, "images", name+".png"), 64, 48, grad)
+		writeGray(t, filepath.Join(root, "masks", name+".png"), 64, 48, func(x, y int) uint8 {
+			if x < 32 {
+				return 255
+			}
+			return 0
+		})
+		csv.WriteString("s/" + name + ",s,images/" + name + ".png,masks/" + name + ".png,train\n")
+	}
+	if err := os.WriteFile(filepath.Join(root, "index.csv"), []byte(csv.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := Open(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Load(t.Context(), l.Items, 16, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Len() != 5 || len(s.Image(4)) != 256 {
+		t.Fatalf("set of %d", s.Len())
+	}
+	for i := 0; i < s.Len(); i++ {
+		area := 0
+		for _, v := range s.Mask(i) {
+			area += int(v)
+		}
+		if area != 128 {
+			t.Errorf("item %d: mask area %d at 16x16, want 128", i, area)
+		}
+	}
+	// A missing file stops the load with an error naming it.
+	l.Items[3].Image = filepath.Join(root, "images", "gone.png")
+	if _, err := Load(t.Context(), l.Items, 16, 2); err == nil || !strings.Contains(err.Error(), "gone.png") {
+		t.Errorf("error %v", err)
+	}
+}

@@ -38,8 +38,8 @@ func ParseID(s string) (uint64, error) {
 }
 
 // CheckDicomID reports whether s is safe to use as a file name: 1 to 128
-// characters from [A-Za-z0-9._-], starting with a letter or digit, with no
-// "..". MIMIC's dicom_ids (hex groups joined by '-') pass; anything that
+// characters from [A-Za-z0-9._-], starting and ending with a letter or
+// digit, with no "..". MIMIC's dicom_ids (hex groups joined by '-') pass; anything that
 // could name a path outside its study folder does not.
 func CheckDicomID(s string) error {
 	if s == "" {
@@ -48,8 +48,9 @@ func CheckDicomID(s string) error {
 	if len(s) > maxDicomIDLen {
 		return fmt.Errorf("dicom_id longer than %d characters", maxDicomIDLen)
 	}
-	if !isAlnum(s[0]) {
-		return fmt.Errorf("dicom_id %q does not start with a letter or digit", s)
+	if !isAlnum(s[0]) || !isAlnum(s[len(s)-1]) {
+		// A trailing '.' would also be dropped by some file systems.
+		return fmt.Errorf("dicom_id %q does not start and end with a letter or digit", s)
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 )
 
 // LabelRow is one row of mimic-cxr-2.0.0-chexpert.csv or -negbio.csv: one
@@ -45,8 +46,7 @@ func OpenLabels(path string) (*LabelsReader, error) {
 // NewLabelsReader reads a label CSV from src (plain or gzip), naming it name in
 // errors. Closing the reader closes src when it is an io.Closer.
 func NewLabelsReader(name string, src io.Reader) (*LabelsReader, error) {
-	path := name
-	t, err := newTable(path, asReadCloser(src), true)
+	t, err := newTable(name, asReadCloser(src), true)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +82,7 @@ func (l *LabelsReader) Next() (LabelRow, error) {
 	if err != nil {
 		return LabelRow{}, err
 	}
-	row := LabelRow{Line: l.t.line, SubjectID: clone(rec[l.subject]), StudyID: clone(rec[l.study])}
+	row := LabelRow{Line: l.t.line, SubjectID: rec[l.subject], StudyID: rec[l.study]}
 	if row.Err = checkIDs(l.t.path, row.Line, false, "", row.SubjectID, row.StudyID, &row.Subject, &row.Study); row.Err != nil {
 		return row, nil
 	}
@@ -144,5 +144,5 @@ func internLabel(v string) (string, bool) {
 	if err != nil || (f != 1 && f != 0 && f != -1) {
 		return "", false
 	}
-	return clone(v), true
+	return strings.Clone(v), true
 }

@@ -20,14 +20,15 @@ type Files struct {
 	ImageFilenames string
 }
 
-// maxLocateDepth bounds the search below the root: the CSVs sit at the top
-// of the PhysioNet download, or one or two folders down when the user
-// unpacked it elsewhere. The images folder files/ is never walked.
-const maxLocateDepth = 3
+// maxLocateDepth bounds the folders searched below the root: the CSVs sit
+// at the top of the tree, or under physionet.org/files/mimic-cxr-jpg/2.0.0
+// after a wget of PhysioNet (three folders down). Patient folders (p10,
+// p10000032, ...) are never entered, so the image tree is not walked.
+const maxLocateDepth = 4
 
 // Locate finds the MIMIC-CXR-JPG files under root by name, each either
 // plain or with .gz. The root itself is searched first, then folders down
-// to depth 3 (skipping files/ and hidden folders); the shallowest match
+// to depth 4 (skipping patient folders and hidden ones); the shallowest match
 // wins, then the lexically first, then the plain name over .gz. It fails
 // only when the metadata CSV is absent.
 func Locate(root string) (Files, error) {
@@ -62,7 +63,7 @@ func Locate(root string) (Files, error) {
 			depth = strings.Count(filepath.ToSlash(rel), "/") + 1
 		}
 		if d.IsDir() {
-			if p != root && (d.Name() == "files" || strings.HasPrefix(d.Name(), ".") || depth > maxLocateDepth) {
+			if p != root && (isPatientDir(d.Name()) || strings.HasPrefix(d.Name(), ".") || depth > maxLocateDepth) {
 				return filepath.SkipDir
 			}
 			return nil
@@ -102,3 +103,17 @@ func better(d1 int, p1 string, gz1 bool, d2 int, p2 string, gz2 bool) bool {
 
 // ErrNotFound is wrapped by lookups of a file or report that does not exist.
 var ErrNotFound = errors.New("not found")
+
+// isPatientDir reports whether name is a MIMIC patient folder: p followed
+// by digits (p10 ... p19 and p10000032 alike).
+func isPatientDir(name string) bool {
+	if len(name) < 2 || name[0] != 'p' {
+		return false
+	}
+	for i := 1; i < len(name); i++ {
+		if name[i] < '0' || name[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

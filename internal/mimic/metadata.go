@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 // Names of MIMIC-CXR-JPG files, without the optional .gz.
@@ -54,8 +55,7 @@ func OpenMetadata(path string) (*MetadataReader, error) {
 // NewMetadataReader reads a metadata CSV from src (plain or gzip), naming it name in
 // errors. Closing the reader closes src when it is an io.Closer.
 func NewMetadataReader(name string, src io.Reader) (*MetadataReader, error) {
-	path := name
-	t, err := newTable(path, asReadCloser(src), false)
+	t, err := newTable(name, asReadCloser(src), false)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +105,9 @@ func (m *MetadataReader) Next() (MetadataRow, error) {
 			Reason: ReasonDuplicate, Detail: fmt.Sprintf("duplicate dicom_id %q (first on line %d)", row.DicomID, first)}
 		return row, nil
 	}
-	m.seen[row.DicomID] = row.Line
+	// A copy: the row's strings share its line, which would otherwise stay
+	// in memory for every row, kept or not.
+	m.seen[strings.Clone(row.DicomID)] = row.Line
 	return row, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 // Split names used by MIMIC-CXR-JPG and CXLSeg.
@@ -45,8 +46,7 @@ func OpenSplit(path string) (*SplitReader, error) {
 // NewSplitReader reads a split CSV from src (plain or gzip), naming it name in
 // errors. Closing the reader closes src when it is an io.Closer.
 func NewSplitReader(name string, src io.Reader) (*SplitReader, error) {
-	path := name
-	t, err := newTable(path, asReadCloser(src), true)
+	t, err := newTable(name, asReadCloser(src), true)
 	if err != nil {
 		return nil, err
 	}
@@ -73,9 +73,10 @@ func (s *SplitReader) Next() (SplitRow, error) {
 	if err != nil {
 		return SplitRow{}, err
 	}
-	// The record slice is reused and its strings share one line buffer;
-	// clone what is kept so a row does not pin the whole line.
-	row := SplitRow{Line: s.t.line, DicomID: clone(rec[s.dicom]), SubjectID: clone(rec[s.subject]), StudyID: clone(rec[s.study])}
+	// The strings of a record share one line buffer. DicomID is copied
+	// because the reader keeps it (duplicate check) and callers key maps
+	// by it; the other strings live as long as the caller keeps them.
+	row := SplitRow{Line: s.t.line, DicomID: strings.Clone(rec[s.dicom]), SubjectID: rec[s.subject], StudyID: rec[s.study]}
 	if row.Err = checkIDs(s.t.path, row.Line, true, row.DicomID, row.SubjectID, row.StudyID, &row.Subject, &row.Study); row.Err != nil {
 		return row, nil
 	}
@@ -118,6 +119,3 @@ func (s *SplitReader) ReadAll(fn func(SplitRow) error) error {
 
 // Close closes the underlying file.
 func (s *SplitReader) Close() error { return s.t.close() }
-
-// clone copies s so that it does not share memory with a CSV line buffer.
-func clone(s string) string { return string([]byte(s)) }

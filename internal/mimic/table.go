@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 )
 
@@ -19,19 +18,9 @@ type table struct {
 	line   int // line on which the last record returned by next starts
 }
 
-// openTable opens path (plain or gzip) and reads its header. reuse asks
-// encoding/csv to reuse the record slice between rows; callers that keep a
-// row's fields must pass false.
-func openTable(path string, reuse bool) (*table, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	return newTable(path, f, reuse)
-}
-
 // newTable reads the header of src (plain or gzip), named path in errors.
-// Closing the table closes src.
+// reuse asks encoding/csv to reuse the record slice between rows; callers
+// that keep a row's fields must pass false. Closing the table closes src.
 func newTable(path string, src io.ReadCloser, reuse bool) (*table, error) {
 	rc, err := decompress(path, src)
 	if err != nil {

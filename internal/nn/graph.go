@@ -3,6 +3,10 @@ package nn
 import (
 	"errors"
 	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+	"time"
 )
 
 // layer is one op instance in a Graph.
@@ -47,6 +51,12 @@ type Graph struct {
 	cols    [][]float32 // per worker im2col scratch
 	planned bool
 	errs    []error
+
+	// Profile, when set, accumulates the wall time of every layer's
+	// forward and backward pass (see ProfileReport).
+	Profile bool
+	fwdT    []time.Duration
+	bwdT    []time.Duration
 
 	// Seed and Step key the random streams of DropBlock and dropout:
 	// every mask is a pure function of (Seed, Step, layer, element index).
@@ -281,9 +291,80 @@ func (g *Graph) planInfer() {
 
 // Forward runs every layer on the current batch.
 func (g *Graph) Forward() {
+	if g.Profile {
+		g.timed(false)
+		return
+	}
 	for _, l := range g.layers {
 		l.forward(g)
 	}
+}
+
+// timed runs the forward or backward pass with per-layer timing.
+func (g *Graph) timed(backward bool) {
+	if g.fwdT == nil {
+		g.fwdT = make([]time.Duration, len(g.layers))
+		g.bwdT = make([]time.Duration, len(g.layers))
+	}
+	if !backward {
+		for i, l := range g.layers {
+			t := time.Now()
+			l.forward(g)
+			g.fwdT[i] += time.Since(t)
+		}
+		return
+	}
+	for i := len(g.layers) - 1; i >= 0; i-- {
+		t := time.Now()
+		g.layers[i].backward(g)
+		g.bwdT[i] += time.Since(t)
+	}
+}
+
+// ProfileReport summarises the time spent per layer kind and per layer
+// while Profile was set, largest first.
+func (g *Graph) ProfileReport() string {
+	if g.fwdT == nil {
+		return "no profile"
+	}
+	type row struct {
+		name     string
+		fwd, bwd time.Duration
+	}
+	kinds := map[string]*row{}
+	var rows []row
+	var total time.Duration
+	for i, l := range g.layers {
+		b := l.base()
+		k := strings.TrimSuffix(strings.TrimPrefix(reflect.TypeOf(l).Elem().Name(), ""), "Layer")
+		r := kinds[k]
+		if r == nil {
+			r = &row{name: k}
+			kinds[k] = r
+		}
+		r.fwd += g.fwdT[i]
+		r.bwd += g.bwdT[i]
+		total += g.fwdT[i] + g.bwdT[i]
+		rows = append(rows, row{fmt.Sprintf("%d %s %dx%dx%d", i, k, b.out.C, b.out.H, b.out.W), g.fwdT[i], g.bwdT[i]})
+	}
+	var ks []row
+	for _, r := range kinds {
+		ks = append(ks, *r)
+	}
+	by := func(rs []row) {
+		sort.Slice(rs, func(i, j int) bool { return rs[i].fwd+rs[i].bwd > rs[j].fwd+rs[j].bwd })
+	}
+	by(ks)
+	by(rows)
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "total %v\n", total)
+	for _, r := range ks {
+		fmt.Fprintf(&sb, "  %-12s fwd %10v bwd %10v\n", r.name, r.fwd, r.bwd)
+	}
+	for _, r := range rows[:min(len(rows), 20)] {
+		fmt.Fprintf(&sb, "  %-28s fwd %10v bwd %10v\n", r.name, r.fwd, r.bwd)
+	}
+	return sb.String()
 }
 
 // Backward runs the backward pass of a training graph. The caller first
@@ -293,8 +374,12 @@ func (g *Graph) Backward() {
 	for _, gw := range g.grads {
 		clear(gw)
 	}
-	for li := len(g.layers) - 1; li >= 0; li-- {
-		g.layers[li].backward(g)
+	if g.Profile {
+		g.timed(true)
+	} else {
+		for li := len(g.layers) - 1; li >= 0; li-- {
+			g.layers[li].backward(g)
+		}
 	}
 	if len(g.grads) > 1 {
 		g.e.For(len(g.grads[0]), func(_, lo, hi int) {

@@ -1,0 +1,88 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// flagNames returns the flags a subcommand defines, from its -h output.
+func flagNames(t *testing.T, run func(*Env, []string) error) map[string]bool {
+	t.Helper()
+	var out bytes.Buffer
+	env := &Env{Ctx: context.Background(), Stdout: &out, Stderr: &out}
+	run(env, []string{"-h"})
+	names := map[string]bool{}
+	for _, m := range regexp.MustCompile(`(?m)^\s+-([a-z0-9-]+)`).FindAllStringSubmatch(out.String(), -1) {
+		names[m[1]] = true
+	}
+	if len(names) < 3 {
+		t.Fatalf("could not read flags from:\n%s", out.String())
+	}
+	return names
+}
+
+// TestDeployExamplesUseRealFlags keeps deploy/ working: every --flag the
+// Slurm and Kubernetes examples pass to build or merge exists.
+func TestDeployExamplesUseRealFlags(t *testing.T) {
+	buildFlags := flagNames(t, runBuild)
+	mergeFlags := flagNames(t, runMerge)
+	for _, f := range []string{"slurm/cxlseg.sbatch", "k8s/indexed-job.yaml"} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "deploy", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd := ""
+		checked := 0
+		for _, line := range strings.Split(string(data), "\n") {
+			code := line
+			if i := strings.Index(line, "#"); i >= 0 && !strings.Contains(line[:i], "\"") {
+				code = line[:i]
+			}
+			switch {
+			case strings.Contains(code, " build"), strings.Contains(code, "- build"):
+				cmd = "build"
+			case strings.Contains(code, "merge"):
+				cmd = "merge"
+			}
+			for _, m := range regexp.MustCompile(`--([a-z][a-z0-9-]*)`).FindAllStringSubmatch(code, -1) {
+				known := buildFlags
+				if cmd == "merge" {
+					known = mergeFlags
+				}
+				if cmd == "" || strings.HasPrefix(strings.TrimSpace(code), "#SBATCH") {
+					continue
+				}
+				if !known[m[1]] {
+					t.Errorf("%s: %q: cxlseg %s has no flag --%s", f, strings.TrimSpace(line), cmd, m[1])
+				}
+				checked++
+			}
+		}
+		if checked < 3 {
+			t.Errorf("%s: only %d flags checked", f, checked)
+		}
+	}
+}
+
+func TestBuildUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		err  string
+	}{
+		{[]string{"build"}, "--mimic and --out are required"},
+		{[]string{"build", "--mimic", "x", "--out", "y", "--shard", "3/2"}, "shard"},
+		{[]string{"build", "--mimic", "x", "--out", "y", "extra"}, "unexpected argument"},
+		{[]string{"merge"}, "--out DIR is required"},
+	}
+	for _, tt := range tests {
+		var o, e bytes.Buffer
+		if code := Run(tt.args, &o, &e); code != 2 || !strings.Contains(e.String(), tt.err) {
+			t.Errorf("Run(%q) = %d, stderr %q; want 2 and %q", tt.args, code, e.String(), tt.err)
+		}
+	}
+}

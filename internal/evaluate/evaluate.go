@@ -1,0 +1,181 @@
+// Package evaluate scores a segmentation model on images with lung masks:
+// Dice, IoU, precision, recall (package metrics) and HD95, in four variants:
+//
+//   - 224/raw: probabilities > 0.5 at the model's 224x224 against the mask
+//     brought to 224 the way training does (preprocess.Mask);
+//   - 224/clean: the same after the product's clean-up (imgproc.Cleaner);
+//   - orig/raw: probabilities upsampled bilinearly to the mask's own
+//     resolution, then > 0.5, against the mask file itself;
+//   - orig/clean: the cleaned 224 mask upsampled the same way (as 0/1
+//     values, thresholded at one half) against the mask file.
+//
+// Results are kept per image (WriteCSV) and summarised per split, per
+// source and per source within each split (Summaries, WriteJSON, Table).
+package evaluate
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"io"
+	"time"
+
+	"cxlseg/internal/imgproc"
+	"cxlseg/internal/lungdata"
+	"cxlseg/internal/metrics"
+	"cxlseg/internal/preprocess"
+	"cxlseg/internal/segment"
+)
+
+// Variants names the four scorings, in the order of Row.Scores.
+var Variants = [4]string{"224/raw", "224/clean", "orig/raw", "orig/clean"}
+
+// Options configures a run.
+type Options struct {
+	// Backend runs the model; its input side must be Size.
+	Backend segment.Backend
+	// Size is the model input side (preprocess.Size unless testing).
+	Size int
+	// Clean configures the clean-up of the "clean" variants.
+	Clean imgproc.CleanParams
+	// Progress, when set, receives a line every few batches.
+	Progress io.Writer
+}
+
+// Row is one image's result.
+type Row struct {
+	Item lungdata.Item
+	// Width and Height are the mask file's size (the "orig" resolution).
+	Width, Height int
+	Scores        [4]metrics.Score // indexed like Variants
+}
+
+// Result is a whole evaluation.
+type Result struct {
+	Rows    []Row
+	Backend string
+	Clean   string
+	Seconds float64
+}
+
+// Run evaluates items with the backend in opts.
+func Run(ctx context.Context, items []lungdata.Item, opts Options) (*Result, error) {
+	size := opts.Size
+	if size == 0 {
+		size = preprocess.Size
+	}
+	be := opts.Backend
+	batch := max(1, be.MaxBatch())
+	n := size * size
+	var (
+		ld      = lungdata.NewLoader()
+		pp      = preprocess.New(size)
+		cleaner = imgproc.NewCleaner(opts.Clean)
+		hd224   = metrics.NewHausdorff(size, size)
+		hdOrig  = map[[2]int]*metrics.Hausdorff{}
+		in      = make([]float32, batch*n)
+		probs   = make([]float32, batch*n)
+		truth   = make([]uint8, batch*n)
+		masks   = make([]*image.Gray, batch)
+		pred    = make([]uint8, n)
+		clean   = image.NewGray(image.Rect(0, 0, size, size))
+		clean01 = make([]float32, n)
+		up      []float32 // at the mask's resolution, grown as needed
+		upBin   []uint8
+	)
+	res := &Result{Backend: be.Name(), Clean: opts.Clean.String(), Rows: make([]Row, 0, len(items))}
+	start := time.Now()
+	for b0 := 0; b0 < len(items); b0 += batch {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("evaluate: %w", err)
+		}
+		bn := min(batch, len(items)-b0)
+		for j := range bn {
+			it := items[b0+j]
+			img, err := ld.Image(it)
+			if err != nil {
+				return nil, err
+			}
+			if err := pp.Apply(in[j*n:(j+1)*n], img); err != nil {
+				return nil, fmt.Errorf("%s: %w", it.Image, err)
+			}
+			m, err := ld.Mask(it)
+			if err != nil {
+				return nil, err
+			}
+			if err := pp.Mask(truth[j*n:(j+1)*n], m); err != nil {
+				return nil, fmt.Errorf("%s: %w", it.Masks[0], err)
+			}
+			masks[j] = m
+		}
+		if err := be.Predict(in[:bn*n], bn, probs[:bn*n]); err != nil {
+			return nil, fmt.Errorf("evaluate: predict: %w", err)
+		}
+		for j := range bn {
+			p, t, m := probs[j*n:(j+1)*n], truth[j*n:(j+1)*n], masks[j]
+			w, h := m.Rect.Dx(), m.Rect.Dy()
+			row := Row{Item: items[b0+j], Width: w, Height: h}
+			hd := hdOrig[[2]int{w, h}]
+			if hd == nil {
+				hd = metrics.NewHausdorff(w, h)
+				hdOrig[[2]int{w, h}] = hd
+			}
+			origTruth := m.Pix // masks from the Loader are tightly packed
+			thresholdTo(pred, p)
+			var err error
+			if row.Scores[0], err = score(pred, t, hd224); err != nil {
+				return nil, err
+			}
+			cleaner.Clean(clean, p)
+			if row.Scores[1], err = score(clean.Pix, t, hd224); err != nil {
+				return nil, err
+			}
+			if len(up) < w*h {
+				up, upBin = make([]float32, w*h), make([]uint8, w*h)
+			}
+			up, upBin := up[:w*h], upBin[:w*h]
+			resizeBilinear(up, w, h, p, size, size)
+			thresholdTo(upBin, up)
+			if row.Scores[2], err = score(upBin, origTruth, hd); err != nil {
+				return nil, err
+			}
+			for i, v := range clean.Pix {
+				clean01[i] = float32(v) / 255
+			}
+			resizeBilinear(up, w, h, clean01, size, size)
+			thresholdTo(upBin, up)
+			if row.Scores[3], err = score(upBin, origTruth, hd); err != nil {
+				return nil, err
+			}
+			res.Rows = append(res.Rows, row)
+		}
+		if opts.Progress != nil && (b0/batch)%10 == 9 {
+			fmt.Fprintf(opts.Progress, "eval: %d/%d images, %.1f img/s\n", b0+bn, len(items), float64(b0+bn)/time.Since(start).Seconds())
+		}
+	}
+	res.Seconds = time.Since(start).Seconds()
+	return res, nil
+}
+
+// thresholdTo writes 1 where p > 0.5 (the Cleaner's rule), else 0.
+func thresholdTo(dst []uint8, p []float32) {
+	for i, v := range p {
+		if v > 0.5 {
+			dst[i] = 1
+		} else {
+			dst[i] = 0
+		}
+	}
+}
+
+func score(pred, truth []uint8, hd *metrics.Hausdorff) (metrics.Score, error) {
+	c, err := metrics.Count(pred, truth)
+	if err != nil {
+		return metrics.Score{}, err
+	}
+	d, err := hd.HD95(pred, truth)
+	if err != nil {
+		return metrics.Score{}, err
+	}
+	return metrics.NewScore(c, d), nil
+}

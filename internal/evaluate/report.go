@@ -1,0 +1,174 @@
+package evaluate
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+
+	"cxlseg/internal/metrics"
+)
+
+// Group is the summary of one subset of images in every variant.
+type Group struct {
+	// Split and Source say which images: empty means all.
+	Split    string                     `json:"split"`
+	Source   string                     `json:"source"`
+	Variants map[string]metrics.Summary `json:"variants"`
+}
+
+// Name is a short label such as "test/v7labs-covid" or "all/all".
+func (g Group) Name() string {
+	sp, so := g.Split, g.Source
+	if sp == "" {
+		sp = "all"
+	}
+	if so == "" {
+		so = "all"
+	}
+	return sp + "/" + so
+}
+
+// Summaries groups the rows: every split and every source, each alone and
+// combined, plus all images (split "" and source ""), in a stable order.
+func (r *Result) Summaries() []Group {
+	var splits, sources []string
+	for _, row := range r.Rows {
+		if !slices.Contains(splits, row.Item.Split) {
+			splits = append(splits, row.Item.Split)
+		}
+		if !slices.Contains(sources, row.Item.Source) {
+			sources = append(sources, row.Item.Source)
+		}
+	}
+	slices.Sort(splits)
+	slices.Sort(sources)
+	var groups []Group
+	for _, sp := range append([]string{""}, splits...) {
+		for _, so := range append([]string{""}, sources...) {
+			g := Group{Split: sp, Source: so, Variants: map[string]metrics.Summary{}}
+			for v, name := range Variants {
+				var scores []metrics.Score
+				for _, row := range r.Rows {
+					if (sp == "" || row.Item.Split == sp) && (so == "" || row.Item.Source == so) {
+						scores = append(scores, row.Scores[v])
+					}
+				}
+				if len(scores) > 0 {
+					g.Variants[name] = metrics.Summarize(scores)
+				}
+			}
+			if len(g.Variants) > 0 {
+				groups = append(groups, g)
+			}
+		}
+	}
+	return groups
+}
+
+// csvHeader is the per-image CSV's first line.
+func csvHeader() []string {
+	h := []string{"id", "source", "split", "convention", "width", "height"}
+	for _, v := range []string{"224_raw", "224_clean", "orig_raw", "orig_clean"} {
+		h = append(h, "dice_"+v, "iou_"+v, "precision_"+v, "recall_"+v, "hd95_"+v)
+	}
+	return h
+}
+
+// WriteCSV writes one line per image with every measure of every variant.
+func (r *Result) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(csvHeader()); err != nil {
+		return err
+	}
+	f := func(x float64) string { return strconv.FormatFloat(x, 'f', 6, 64) }
+	for _, row := range r.Rows {
+		rec := []string{row.Item.ID, row.Item.Source, row.Item.Split, row.Item.Convention,
+			strconv.Itoa(row.Width), strconv.Itoa(row.Height)}
+		for _, s := range row.Scores {
+			rec = append(rec, f(s.Dice), f(s.IoU), f(s.Precision), f(s.Recall), f(s.HD95))
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// Summary is what WriteJSON writes.
+type Summary struct {
+	Backend string  `json:"backend"`
+	Clean   string  `json:"clean"`
+	Images  int     `json:"images"`
+	Seconds float64 `json:"seconds"`
+	Groups  []Group `json:"groups"`
+}
+
+// WriteJSON writes the grouped summaries.
+func (r *Result) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(Summary{Backend: r.Backend, Clean: r.Clean, Images: len(r.Rows), Seconds: r.Seconds, Groups: r.Summaries()})
+}
+
+// Table prints one line per group and variant: n, Dice (mean, median,
+// pooled), mean IoU, precision and recall, and HD95 (mean, median).
+func (r *Result) Table(w io.Writer) {
+	fmt.Fprintf(w, "%-48s %-10s %5s %7s %7s %7s %7s %7s %7s %7s %7s\n",
+		"split/source", "variant", "n", "dice", "dice~", "diceP", "iou", "prec", "recall", "hd95", "hd95~")
+	for _, g := range r.Summaries() {
+		for _, v := range Variants {
+			s, ok := g.Variants[v]
+			if !ok {
+				continue
+			}
+			fmt.Fprintf(w, "%-48s %-10s %5d %7.4f %7.4f %7.4f %7.4f %7.4f %7.4f %7.2f %7.2f\n",
+				g.Name(), v, s.N, s.Dice.Mean, s.Dice.Median, s.Dice.Pooled, s.IoU.Mean,
+				s.Precision.Mean, s.Recall.Mean, s.HD95.Mean, s.HD95.Median)
+		}
+	}
+}
+
+// WriteFiles writes per_image.csv and summary.json into dir, each
+// atomically.
+func (r *Result) WriteFiles(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("write %s: %w", dir, err)
+	}
+	var c, j bytes.Buffer
+	if err := r.WriteCSV(&c); err != nil {
+		return fmt.Errorf("write per_image.csv: %w", err)
+	}
+	if err := r.WriteJSON(&j); err != nil {
+		return fmt.Errorf("write summary.json: %w", err)
+	}
+	if err := writeAtomic(filepath.Join(dir, "per_image.csv"), c.Bytes()); err != nil {
+		return err
+	}
+	return writeAtomic(filepath.Join(dir, "summary.json"), j.Bytes())
+}
+
+func writeAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	_, err = tmp.Write(data)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,121 @@
+package export
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"cxlseg/dataset"
+	"cxlseg/dataset/datasettest"
+)
+
+// docPath is the README snippet the Python test runs.
+const docPath = "../../docs/python.md"
+
+// python is Debian's interpreter, which has python3-pandas, -pil and
+// -torch; the python3 on PATH may be another one without them.
+const python = "/usr/bin/python3"
+
+// snippet extracts the fenced code between <!-- snippet:NAME --> and
+// <!-- /snippet:NAME --> in the doc, so the doc and the test cannot drift.
+func snippet(t *testing.T, doc, name string) string {
+	t.Helper()
+	re := regexp.MustCompile("(?s)<!-- snippet:" + regexp.QuoteMeta(name) + " -->\\s*```python\\n(.*?)```\\s*<!-- /snippet:" + regexp.QuoteMeta(name) + " -->")
+	m := re.FindStringSubmatch(doc)
+	if m == nil {
+		t.Fatalf("%s: no python snippet %q between markers", docPath, name)
+	}
+	return m[1]
+}
+
+// probePython checks that /usr/bin/python3 imports numpy, pandas and PIL,
+// and reports whether it has torch (found without importing it: importing
+// torch takes seconds).
+func probePython() (hasTorch bool, err error) {
+	if _, err := os.Stat(python); err != nil {
+		return false, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	const probe = "import numpy, pandas, PIL, importlib.util; print(importlib.util.find_spec('torch') is not None)"
+	out, err := exec.CommandContext(ctx, python, "-c", probe).CombinedOutput()
+	if err != nil {
+		return false, fmt.Errorf("%v: %s", err, strings.TrimSpace(string(out)))
+	}
+	return strings.TrimSpace(string(out)) == "True", nil
+}
+
+// TestPythonSnippet runs docs/python.md's snippets with /usr/bin/python3
+// against exports of the fake dataset and checks what they print.
+func TestPythonSnippet(t *testing.T) {
+	b, err := os.ReadFile(docPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	load := snippet(t, doc, "load")
+	torch := snippet(t, doc, "torch")
+	withTorch, err := probePython()
+	if err != nil {
+		t.Skipf("skipping: %s lacks numpy/pandas/PIL (install python3-pandas python3-pil): %v", python, err)
+	}
+	code := load
+	if withTorch {
+		code += "\n" + torch
+	} else {
+		t.Logf("%s has no torch: running the pandas/PIL snippet only", python)
+	}
+
+	data := t.TempDir()
+	ims, err := datasettest.Write(data, datasettest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := dataset.Open(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cls, seg := filepath.Join(t.TempDir(), "cls"), filepath.Join(t.TempDir(), "seg")
+	if _, err := Write(ds, cls, Options{Task: Classification}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Write(ds, seg, Options{Task: Segmentation}); err != nil {
+		t.Fatal(err)
+	}
+	script := filepath.Join(t.TempDir(), "snippet.py")
+	if err := os.WriteFile(script, []byte(code), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, python, script)
+	cmd.Env = append(os.Environ(), "CXLSEG_DATA="+data, "CXLSEG_CLS="+cls, "CXLSEG_SEG="+seg)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("snippet failed: %v\n%s", err, out)
+	}
+	got := string(out)
+	t.Logf("snippet output:\n%s", got)
+	// The first training image (dataset order) is ims[0].
+	want := []string{
+		fmt.Sprintf("%d training images, 14 labels", ds.Count(dataset.Train)),
+		"image (224, 224)",
+		fmt.Sprintf("lung fraction %.3f", ims[0].FGFraction),
+		// Atelectasis in train under U-Ignore + missing zeros: 1, NaN, 1, 0.
+		"'Atelectasis': 0.667",
+	}
+	if withTorch {
+		want = append(want, "batch (4, 1, 224, 224), labels (4, 14)")
+	}
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Errorf("snippet output lacks %q", w)
+		}
+	}
+}

@@ -1,0 +1,169 @@
+// Package maskqa measures a lung mask at model resolution for quality
+// control: foreground fraction, components, left/right lung areas and
+// boxes, mean probability, and flags for masks that need a look. Its
+// fields map onto the columns of CXLSeg-qa.csv (see Header and Record).
+//
+// Sides are IMAGE sides: "left" is the left half of the picture, which on
+// a standard frontal (PA/AP) radiograph is the PATIENT'S RIGHT lung.
+// Each 8-connected component is assigned to the side of its centroid
+// (x < width/2 is left), so lungs merged across the midline show up as one
+// side (and the one_lung flag) rather than being cut in two.
+package maskqa
+
+import (
+	"image"
+	"math"
+	"slices"
+
+	"cxlseg/internal/imgproc/cc"
+)
+
+// Flag names, as written to the flags column.
+const (
+	FlagEmpty           = "empty"            // no foreground pixel
+	FlagOneLung         = "one_lung"         // one side small or missing
+	FlagExtraComponents = "extra_components" // more than two large components
+	FlagImplausibleArea = "implausible_area" // foreground fraction out of range
+	FlagLowConfidence   = "low_confidence"   // mean probability over the mask low
+)
+
+// Thresholds are the limits behind the flags.
+type Thresholds struct {
+	// OneLungRatio: one_lung when the smaller side's area is below this
+	// fraction of the larger side's (0 when a side is missing).
+	OneLungRatio float64
+	// LargeComponent: components at least this fraction of the image
+	// count as large for extra_components (more than 2 large ones).
+	LargeComponent float64
+	// MinArea, MaxArea: implausible_area outside [MinArea, MaxArea] of
+	// the image (CXLSeg masks are about 0.30; retrocardiac-inclusive
+	// masks about 0.40).
+	MinArea, MaxArea float64
+	// MinMeanProb: low_confidence when the mean probability over the
+	// mask's pixels is below it.
+	MinMeanProb float64
+}
+
+// DefaultThresholds returns the documented defaults: one_lung below a
+// 0.25 side ratio, large components from 0.5 % of the image, plausible
+// area 10-55 %, low confidence below a mean probability of 0.75.
+func DefaultThresholds() Thresholds {
+	return Thresholds{OneLungRatio: 0.25, LargeComponent: 0.005, MinArea: 0.10, MaxArea: 0.55, MinMeanProb: 0.75}
+}
+
+// Result holds the measures of one mask.
+type Result struct {
+	Width, Height int
+	// Foreground is the number of mask pixels (non-zero), FGFraction
+	// that over the image area.
+	Foreground int
+	FGFraction float64
+	// MeanProb is the mean probability over the mask's pixels; NaN when
+	// no probabilities were given or the mask is empty.
+	MeanProb float64
+	// Components lists the 8-connected component sizes, largest first.
+	Components []int
+	// LeftArea and RightArea are the pixels of the components on the
+	// image's left (patient's right) and right halves.
+	LeftArea, RightArea int
+	// LRRatio is LeftArea / RightArea; NaN when RightArea is 0.
+	LRRatio float64
+	// LeftBBox and RightBBox bound each side's components (Max
+	// exclusive); empty rectangles when a side has none.
+	LeftBBox, RightBBox image.Rectangle
+	// Flags, in the order of the Flag constants; nil when none.
+	Flags []string
+}
+
+// Meter measures masks, reusing its labelling buffers between calls.
+type Meter struct {
+	T   Thresholds
+	lab cc.Labeler
+	bin []byte
+}
+
+// NewMeter returns a Meter with thresholds t.
+func NewMeter(t Thresholds) *Meter { return &Meter{T: t} }
+
+// Measure measures mask (non-zero = lung) with the default thresholds.
+// prob holds the network's probabilities for the same pixels (row-major,
+// mask's width x height) or is nil.
+func Measure(mask *image.Gray, prob []float32) Result {
+	return NewMeter(DefaultThresholds()).Measure(mask, prob)
+}
+
+// Measure measures mask with m's thresholds; see the package Measure.
+func (m *Meter) Measure(mask *image.Gray, prob []float32) Result {
+	w, h := mask.Rect.Dx(), mask.Rect.Dy()
+	n := w * h
+	r := Result{Width: w, Height: h, MeanProb: math.NaN(), LRRatio: math.NaN()}
+	if cap(m.bin) < n {
+		m.bin = make([]byte, n)
+	}
+	bin := m.bin[:n]
+	var psum float64
+	for y := 0; y < h; y++ {
+		for x, v := range mask.Pix[y*mask.Stride : y*mask.Stride+w] {
+			i := y*w + x
+			bin[i] = 0
+			if v != 0 {
+				bin[i] = 1
+				r.Foreground++
+				if len(prob) == n {
+					psum += float64(prob[i])
+				}
+			}
+		}
+	}
+	if n > 0 {
+		r.FGFraction = float64(r.Foreground) / float64(n)
+	}
+	if r.Foreground > 0 && len(prob) == n {
+		r.MeanProb = psum / float64(r.Foreground)
+	}
+	m.lab.Label(bin, w, h, true, cc.Eight)
+	comps := slices.Clone(m.lab.Components)
+	slices.SortStableFunc(comps, func(a, b cc.Component) int { return b.Size - a.Size })
+	large := 0
+	for _, c := range comps {
+		r.Components = append(r.Components, c.Size)
+		if float64(c.Size) >= m.T.LargeComponent*float64(n) {
+			large++
+		}
+		// Centroid x < w/2, in integers: 2*SumX < w*Size.
+		if 2*c.SumX < int64(w)*int64(c.Size) {
+			r.LeftArea += c.Size
+			r.LeftBBox = r.LeftBBox.Union(c.Bounds)
+		} else {
+			r.RightArea += c.Size
+			r.RightBBox = r.RightBBox.Union(c.Bounds)
+		}
+	}
+	if r.RightArea > 0 {
+		r.LRRatio = float64(r.LeftArea) / float64(r.RightArea)
+	}
+	r.Flags = m.flags(r, large)
+	return r
+}
+
+// flags derives the QA flags from the measures.
+func (m *Meter) flags(r Result, large int) []string {
+	if r.Foreground == 0 {
+		return []string{FlagEmpty}
+	}
+	var f []string
+	lo, hi := min(r.LeftArea, r.RightArea), max(r.LeftArea, r.RightArea)
+	if float64(lo) < m.T.OneLungRatio*float64(hi) {
+		f = append(f, FlagOneLung)
+	}
+	if large > 2 {
+		f = append(f, FlagExtraComponents)
+	}
+	if r.FGFraction < m.T.MinArea || r.FGFraction > m.T.MaxArea {
+		f = append(f, FlagImplausibleArea)
+	}
+	if !math.IsNaN(r.MeanProb) && r.MeanProb < m.T.MinMeanProb {
+		f = append(f, FlagLowConfidence)
+	}
+	return f
+}

@@ -1,0 +1,126 @@
+package maskqa
+
+import (
+	"image"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// paint returns a 224x224 mask with the given rectangles set.
+func paint(rects ...image.Rectangle) *image.Gray {
+	m := image.NewGray(image.Rect(0, 0, 224, 224))
+	for _, r := range rects {
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				m.Pix[y*224+x] = 255
+			}
+		}
+	}
+	return m
+}
+
+func uniform(v float32) []float32 {
+	p := make([]float32, 224*224)
+	for i := range p {
+		p[i] = v
+	}
+	return p
+}
+
+var (
+	rightLung = image.Rect(30, 40, 100, 190) // image left = patient right
+	leftLung  = image.Rect(130, 45, 190, 185)
+)
+
+func TestMeasureTwoLungs(t *testing.T) {
+	r := Measure(paint(rightLung, leftLung), uniform(0.95))
+	la, ra := 70*150, 60*140
+	if r.LeftArea != la || r.RightArea != ra || r.Foreground != la+ra {
+		t.Errorf("areas %d/%d (%d), want %d/%d", r.LeftArea, r.RightArea, r.Foreground, la, ra)
+	}
+	if !slices.Equal(r.Components, []int{la, ra}) {
+		t.Errorf("components %v", r.Components)
+	}
+	if r.LeftBBox != rightLung || r.RightBBox != leftLung {
+		t.Errorf("boxes %v %v", r.LeftBBox, r.RightBBox)
+	}
+	if math.Abs(r.LRRatio-float64(la)/float64(ra)) > 1e-12 || math.Abs(r.FGFraction-float64(la+ra)/(224*224)) > 1e-12 {
+		t.Errorf("ratio %v fraction %v", r.LRRatio, r.FGFraction)
+	}
+	if math.Abs(r.MeanProb-0.95) > 1e-6 || len(r.Flags) != 0 {
+		t.Errorf("mean prob %v flags %v", r.MeanProb, r.Flags)
+	}
+}
+
+func TestFlags(t *testing.T) {
+	speck := func(x, y int) image.Rectangle { return image.Rect(x, y, x+16, y+16) }
+	cases := []struct {
+		name  string
+		mask  *image.Gray
+		prob  []float32
+		flags []string
+	}{
+		{"empty", paint(), uniform(0.1), []string{FlagEmpty}},
+		{"one lung", paint(rightLung), uniform(0.9), []string{FlagOneLung}},
+		{"small left", paint(rightLung, image.Rect(150, 100, 160, 110)), uniform(0.9), []string{FlagOneLung}},
+		{"extra", paint(rightLung, leftLung, speck(200, 200), speck(105, 5)), uniform(0.9), []string{FlagExtraComponents}},
+		{"small extra ignored", paint(rightLung, leftLung, image.Rect(200, 200, 203, 203)), uniform(0.9), nil},
+		{"too small", paint(image.Rect(40, 80, 80, 120), image.Rect(140, 80, 180, 120)), uniform(0.9), []string{FlagImplausibleArea}},
+		{"too big", paint(image.Rect(0, 0, 110, 224), image.Rect(114, 0, 224, 224)), uniform(0.9), []string{FlagImplausibleArea}},
+		{"low confidence", paint(rightLung, leftLung), uniform(0.6), []string{FlagLowConfidence}},
+		{"no probabilities", paint(rightLung, leftLung), nil, nil},
+		{"merged", paint(image.Rect(30, 40, 190, 190)), uniform(0.9), []string{FlagOneLung}},
+	}
+	for _, c := range cases {
+		r := Measure(c.mask, c.prob)
+		if !slices.Equal(r.Flags, c.flags) {
+			t.Errorf("%s: flags %v, want %v", c.name, r.Flags, c.flags)
+		}
+	}
+}
+
+func TestRecord(t *testing.T) {
+	r := Measure(paint(rightLung, leftLung), uniform(0.95))
+	rec := r.Record("d1", "10000032", "50414267", "files/p10/p10000032/s50414267/d1.jpg")
+	h := Header()
+	if len(rec) != len(h) {
+		t.Fatalf("%d fields for %d columns", len(rec), len(h))
+	}
+	want := map[string]string{
+		"mean_prob": "0.9500", "fg_fraction": "0.3767", "components": "2",
+		"left_area": "10500", "right_area": "8400", "lr_ratio": "1.2500",
+		"left_bbox": "30 40 100 190", "right_bbox": "130 45 190 185", "flags": "",
+		"DicomPath": "files/p10/p10000032/s50414267/d1.jpg",
+	}
+	for i, col := range h {
+		if v, ok := want[col]; ok && rec[i] != v {
+			t.Errorf("%s = %q, want %q", col, rec[i], v)
+		}
+	}
+	if got := strings.Join(h, ","); got != "dicom_id,subject_id,study_id,DicomPath,mean_prob,fg_fraction,components,left_area,right_area,lr_ratio,left_bbox,right_bbox,flags" {
+		t.Errorf("header %s", got)
+	}
+	e := Measure(paint(), nil).Record("d", "1", "2", "p")
+	for i, col := range h {
+		if col == "mean_prob" || col == "lr_ratio" || col == "left_bbox" || col == "right_bbox" {
+			if e[i] != "" {
+				t.Errorf("empty mask: %s = %q, want empty", col, e[i])
+			}
+		}
+	}
+	if e[len(e)-1] != "empty" {
+		t.Errorf("empty mask flags %q", e[len(e)-1])
+	}
+}
+
+func TestMeterReuse(t *testing.T) {
+	m := NewMeter(DefaultThresholds())
+	a := m.Measure(paint(rightLung, leftLung), nil)
+	m.Measure(paint(rightLung), nil)
+	b := m.Measure(paint(rightLung, leftLung), nil)
+	if !slices.Equal(a.Components, b.Components) || a.LeftBBox != b.LeftBBox {
+		t.Error("a reused Meter gave different results")
+	}
+}

@@ -1,0 +1,233 @@
+package nn
+
+import "math"
+
+// BN momentum and epsilon, as PyTorch's BatchNorm2d defaults.
+const (
+	bnMomentum = 0.1
+	bnEps      = 1e-5
+)
+
+// DropBlockConfig configures DropBlock (Ghiasi et al. 2018) as SA-UNet uses
+// it: during training, seeds are drawn with probability
+//
+//	gamma = (1-Keep)/Block^2 * H*W / ((H-Block+1)*(W-Block+1))
+//
+// at positions where a whole Block x Block square fits (independently per
+// image and channel), each seed zeroes its square, and the survivors are
+// scaled by count/kept over the whole batch tensor. Keep >= 1 or feature
+// maps smaller than a block disable it.
+type DropBlockConfig struct {
+	Keep  float64
+	Block int
+}
+
+// bnLayer is batch normalisation in training mode (batch statistics,
+// running averages updated), optionally preceded by DropBlock and followed
+// by ReLU. DropBlock runs in place on the input, which only the conv before
+// it produced and only this layer reads.
+type bnLayer struct {
+	layerBase
+	gamma, beta, rmean, rvar, count *Param
+	relu                            bool
+	db                              DropBlockConfig
+	dbOn                            bool
+	mask                            []uint8
+	kept                            []int64
+	scale                           float32
+	mean, invstd                    []float64
+	sumG, sumGX                     []float64
+}
+
+// BatchNorm adds training-mode batch normalisation of x: per-channel batch
+// mean and biased variance normalise, gamma and beta scale and shift,
+// running mean and running (unbiased) variance move with momentum 0.1, and
+// count (PyTorch's num_batches_tracked, may be nil) increments. db applies
+// DropBlock to x first (in place); relu applies ReLU after. Only training
+// graphs use it: inference folds the statistics into the preceding conv.
+func (g *Graph) BatchNorm(x *Tensor, gamma, beta, rmean, rvar, count *Param, db DropBlockConfig, relu bool) *Tensor {
+	for _, p := range []*Param{gamma, beta, rmean, rvar} {
+		if len(p.Data) != x.C {
+			g.fail("batchnorm %s: %d values for %d channels", p.Name, len(p.Data), x.C)
+			return g.newTensor(x.C, x.H, x.W)
+		}
+	}
+	if !g.train {
+		g.fail("batchnorm %s: training graphs only (fold it for inference)", gamma.Name)
+	}
+	l := &bnLayer{gamma: gamma, beta: beta, rmean: rmean, rvar: rvar, count: count, relu: relu, db: db}
+	l.dbOn = db.Keep < 1 && db.Block > 0 && x.H >= db.Block && x.W >= db.Block
+	c := x.C
+	l.mean, l.invstd = make([]float64, c), make([]float64, c)
+	l.sumG, l.sumGX = make([]float64, c), make([]float64, c)
+	return g.add(l, g.newTensor(c, x.H, x.W), x)
+}
+
+func (l *bnLayer) alloc(g *Graph) {
+	if l.dbOn {
+		x := l.in[0]
+		l.mask = make([]uint8, x.N*x.Per())
+		l.kept = make([]int64, x.N*x.C)
+	}
+}
+
+func (l *bnLayer) forward(g *Graph) {
+	x, y := l.in[0], l.out
+	n, c, hw := g.n, x.C, x.HW()
+	if l.dbOn {
+		l.dropBlockMask(g)
+	}
+	// Per-channel statistics, DropBlock applied on the way (in place).
+	g.e.For(c, func(_, lo, hi int) {
+		for ch := lo; ch < hi; ch++ {
+			var s, ss float64
+			for i := 0; i < n; i++ {
+				plane := x.Data[(i*c+ch)*hw : (i*c+ch+1)*hw]
+				if l.dbOn {
+					m := l.mask[(i*c+ch)*hw : (i*c+ch+1)*hw]
+					for j, v := range plane {
+						v *= float32(m[j]) * l.scale
+						plane[j] = v
+						s += float64(v)
+						ss += float64(v) * float64(v)
+					}
+					continue
+				}
+				for _, v := range plane {
+					s += float64(v)
+					ss += float64(v) * float64(v)
+				}
+			}
+			cnt := float64(n * hw)
+			mean := s / cnt
+			v := max(ss/cnt-mean*mean, 0)
+			l.mean[ch], l.invstd[ch] = mean, 1/math.Sqrt(v+bnEps)
+			unbiased := v
+			if cnt > 1 {
+				unbiased = v * cnt / (cnt - 1)
+			}
+			l.rmean.Data[ch] = float32((1-bnMomentum)*float64(l.rmean.Data[ch]) + bnMomentum*mean)
+			l.rvar.Data[ch] = float32((1-bnMomentum)*float64(l.rvar.Data[ch]) + bnMomentum*unbiased)
+		}
+	})
+	if l.count != nil && len(l.count.Data) == 1 {
+		l.count.Data[0]++
+	}
+	g.perPlane(c, func(_, i, ch int) {
+		a := float32(float64(l.gamma.Data[ch]) * l.invstd[ch])
+		b := l.beta.Data[ch] - float32(l.mean[ch])*a
+		src := x.Data[(i*c+ch)*hw : (i*c+ch+1)*hw]
+		dst := y.Data[(i*c+ch)*hw : (i*c+ch+1)*hw]
+		if l.relu {
+			for j, v := range src {
+				dst[j] = max(v*a+b, 0)
+			}
+			return
+		}
+		for j, v := range src {
+			dst[j] = v*a + b
+		}
+	})
+}
+
+// dropBlockMask draws this step's DropBlock mask and scale.
+func (l *bnLayer) dropBlockMask(g *Graph) {
+	x := l.in[0]
+	c, h, w, bs := x.C, x.H, x.W, l.db.Block
+	hw := h * w
+	gamma := (1 - l.db.Keep) / float64(bs*bs) * float64(hw) / float64((h-bs+1)*(w-bs+1))
+	thr := probThreshold(gamma)
+	key := streamKey(g.Seed, g.Step, l.id)
+	half := bs / 2
+	g.perPlane(c, func(_, i, ch int) {
+		p := i*c + ch
+		m := l.mask[p*hw : (p+1)*hw]
+		for j := range m {
+			m[j] = 1
+		}
+		// Seeds are block centres with the whole block inside the map.
+		for y := half; y < h-(bs-1-half); y++ {
+			base := uint64(p*hw + y*w)
+			for xx := half; xx < w-(bs-1-half); xx++ {
+				if mix64(key+base+uint64(xx)) >= thr {
+					continue
+				}
+				for dy := y - half; dy < y-half+bs; dy++ {
+					clear(m[dy*w+xx-half : dy*w+xx-half+bs])
+				}
+			}
+		}
+		var k int64
+		for _, v := range m {
+			k += int64(v)
+		}
+		l.kept[p] = k
+	})
+	var kept int64
+	for _, k := range l.kept[:g.n*c] {
+		kept += k
+	}
+	l.scale = 0
+	if kept > 0 {
+		l.scale = float32(float64(g.n*c*hw) / float64(kept))
+	}
+}
+
+func (l *bnLayer) backward(g *Graph) {
+	x, y := l.in[0], l.out
+	n, c, hw := g.n, x.C, x.HW()
+	g.e.For(c, func(_, lo, hi int) {
+		for ch := lo; ch < hi; ch++ {
+			var sg, sgx float64
+			mean, is := float32(l.mean[ch]), float32(l.invstd[ch])
+			for i := 0; i < n; i++ {
+				o := (i*c + ch) * hw
+				xs, ys, dys := x.Data[o:o+hw], y.Data[o:o+hw], y.Grad[o:o+hw]
+				for j, d := range dys {
+					if l.relu && ys[j] <= 0 {
+						continue
+					}
+					sg += float64(d)
+					sgx += float64(d) * float64((xs[j]-mean)*is)
+				}
+			}
+			l.sumG[ch], l.sumGX[ch] = sg, sgx
+		}
+	})
+	dg, db := g.pgrad(0, l.gamma), g.pgrad(0, l.beta)
+	for ch := 0; ch < c; ch++ {
+		dg[ch] += float32(l.sumGX[ch])
+		db[ch] += float32(l.sumG[ch])
+	}
+	if x.Grad == nil {
+		return
+	}
+	cnt := float64(n * hw)
+	g.perPlane(c, func(_, i, ch int) {
+		o := (i*c + ch) * hw
+		xs, ys, dys, dxs := x.Data[o:o+hw], y.Data[o:o+hw], y.Grad[o:o+hw], x.Grad[o:o+hw]
+		mean, is := float32(l.mean[ch]), float32(l.invstd[ch])
+		// dx = gamma*invstd*(g - mean(g) - xhat*mean(g*xhat)), g = dy masked by ReLU.
+		k := float32(float64(l.gamma.Data[ch]) * l.invstd[ch])
+		mg := float32(l.sumG[ch] / cnt)
+		mgx := float32(l.sumGX[ch] / cnt)
+		var m []uint8
+		if l.dbOn {
+			m = l.mask[o : o+hw]
+		}
+		for j, d := range dys {
+			if l.relu && ys[j] <= 0 {
+				d = 0
+			}
+			v := k * (d - mg - (xs[j]-mean)*is*mgx)
+			if m != nil {
+				v *= float32(m[j]) * l.scale
+			}
+			if l.acc[0] {
+				dxs[j] += v
+			} else {
+				dxs[j] = v
+			}
+		}
+	})
+}

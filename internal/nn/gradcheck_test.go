@@ -1,0 +1,152 @@
+package nn
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// opCase builds a small graph: Input -> 1x1 conv "pre" (so the op's input
+// carries a gradient) -> op under test -> output.
+type opCase struct {
+	name   string
+	c, h   int // input channels and side
+	params map[string][]int
+	build  func(g *Graph, s *Store, x *Tensor) *Tensor
+}
+
+func opCases() []opCase {
+	p := func(kv ...any) map[string][]int {
+		m := map[string][]int{}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1].([]int)
+		}
+		return m
+	}
+	return []opCase{
+		{"conv3x3", 3, 6, p("w", []int{4, 3, 3, 3}, "b", []int{4}), func(g *Graph, s *Store, x *Tensor) *Tensor {
+			return g.Conv(x, s.Get("w"), s.Get("b"))
+		}},
+		{"conv7x7", 2, 8, p("w", []int{1, 2, 7, 7}), func(g *Graph, s *Store, x *Tensor) *Tensor {
+			return g.Conv(x, s.Get("w"), nil)
+		}},
+		{"conv1x1", 3, 4, p("w", []int{2, 3, 1, 1}, "b", []int{2}), func(g *Graph, s *Store, x *Tensor) *Tensor {
+			return g.Conv(x, s.Get("w"), s.Get("b"))
+		}},
+		{"convT", 3, 4, p("w", []int{3, 2, 3, 3}, "b", []int{2}), func(g *Graph, s *Store, x *Tensor) *Tensor {
+			return g.ConvT(x, s.Get("w"), s.Get("b"))
+		}},
+		{"bn_relu_dropblock", 3, 8, p("g", []int{3}, "b", []int{3}, "rm", []int{3}, "rv", []int{3}), func(g *Graph, s *Store, x *Tensor) *Tensor {
+			return g.BatchNorm(x, s.Get("g"), s.Get("b"), s.Get("rm"), s.Get("rv"), nil, DropBlockConfig{Keep: 0.7, Block: 3}, true)
+		}},
+		{"bn_relu", 3, 8, p("g", []int{3}, "b", []int{3}, "rm", []int{3}, "rv", []int{3}), func(g *Graph, s *Store, x *Tensor) *Tensor {
+			return g.BatchNorm(x, s.Get("g"), s.Get("b"), s.Get("rm"), s.Get("rv"), nil, DropBlockConfig{Keep: 1}, true)
+		}},
+		{"bn_dropblock", 3, 8, p("g", []int{3}, "b", []int{3}, "rm", []int{3}, "rv", []int{3}), func(g *Graph, s *Store, x *Tensor) *Tensor {
+			return g.BatchNorm(x, s.Get("g"), s.Get("b"), s.Get("rm"), s.Get("rv"), nil, DropBlockConfig{Keep: 0.7, Block: 3}, false)
+		}},
+		{"bn", 2, 4, p("g", []int{2}, "b", []int{2}, "rm", []int{2}, "rv", []int{2}), func(g *Graph, s *Store, x *Tensor) *Tensor {
+			return g.BatchNorm(x, s.Get("g"), s.Get("b"), s.Get("rm"), s.Get("rv"), nil, DropBlockConfig{Keep: 1}, false)
+		}},
+		{"maxpool", 2, 6, nil, func(g *Graph, _ *Store, x *Tensor) *Tensor { return g.MaxPool2(x) }},
+		{"concat_self", 2, 4, nil, func(g *Graph, _ *Store, x *Tensor) *Tensor { return g.Concat(x, x) }},
+		{"meanmax", 3, 4, nil, func(g *Graph, _ *Store, x *Tensor) *Tensor { return g.MeanMax(x) }},
+		{"sigmoidmul", 3, 4, p("w", []int{1, 3, 1, 1}), func(g *Graph, s *Store, x *Tensor) *Tensor {
+			return g.SigmoidMul(x, g.Conv(x, s.Get("w"), nil))
+		}},
+		{"upsample", 2, 3, nil, func(g *Graph, _ *Store, x *Tensor) *Tensor { return g.Upsample2(x) }},
+		{"addrelu", 2, 4, p("w", []int{2, 2, 1, 1}), func(g *Graph, s *Store, x *Tensor) *Tensor {
+			return g.AddReLU(x, g.Conv(x, s.Get("w"), nil))
+		}},
+		{"dropout", 2, 4, nil, func(g *Graph, _ *Store, x *Tensor) *Tensor { return g.Dropout(x, 0.3) }},
+		{"relu_inplace", 2, 4, p("w", []int{2, 2, 1, 1}), func(g *Graph, s *Store, x *Tensor) *Tensor {
+			return g.ReLU(g.Conv(x, s.Get("w"), nil))
+		}},
+	}
+}
+
+// TestOpGradients checks every op's backward pass against central finite
+// differences of L = sum(y * r), through the parameters of the op and of a
+// 1x1 conv in front of it (which checks the op's input gradient).
+func TestOpGradients(t *testing.T) {
+	const batch = 2
+	for _, tc := range opCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(1, 2))
+			names := []string{"pre.w", "pre.b"}
+			shapes := [][]int{{tc.c, tc.c, 1, 1}, {tc.c}}
+			for n, s := range tc.params {
+				names, shapes = append(names, n), append(shapes, s)
+			}
+			s, err := NewStore(names, shapes)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range s.Data {
+				s.Data[i] = float32(rng.NormFloat64() * 0.5)
+			}
+			if p := s.Get("g"); p != nil {
+				for i := range p.Data {
+					p.Data[i] = 1 + 0.2*float32(i)
+				}
+			}
+			e := NewEngine(NewGoGemm(), 2)
+			defer e.Close()
+			g := NewGraph(e, s, batch, true)
+			g.Seed, g.Step = 7, 3
+			in := g.Input(tc.c, tc.h, tc.h)
+			x := g.Conv(in, s.Get("pre.w"), s.Get("pre.b"))
+			y := tc.build(g, s, x)
+			g.Output(y)
+			if err := g.Plan(); err != nil {
+				t.Fatal(err)
+			}
+			for i := range in.Data {
+				in.Data[i] = float32(rng.NormFloat64())
+			}
+			r := make([]float64, len(y.Data))
+			for i := range r {
+				r[i] = rng.NormFloat64()
+			}
+			loss := func() float64 {
+				g.Forward()
+				var l float64
+				for i, v := range y.Data {
+					l += float64(v) * r[i]
+				}
+				return l
+			}
+			loss()
+			for i := range y.Grad {
+				y.Grad[i] = float32(r[i])
+			}
+			g.Backward()
+			grads := append([]float32(nil), g.ParamGrads()...)
+			checked := 0
+			for _, p := range s.Params {
+				if p.Name == "rm" || p.Name == "rv" {
+					continue
+				}
+				for j := range p.Data {
+					k := p.Off + j
+					const eps = 1e-3 // small: ReLU kinks make larger steps jump
+					old := s.Data[k]
+					s.Data[k] = old + eps
+					lp := loss()
+					s.Data[k] = old - eps
+					lm := loss()
+					s.Data[k] = old
+					num := (lp - lm) / (2 * eps)
+					got := float64(grads[k])
+					if math.Abs(got-num) > 2e-2+2e-2*math.Max(math.Abs(got), math.Abs(num)) {
+						t.Errorf("%s[%d]: backward %.5f, finite difference %.5f", p.Name, j, got, num)
+					}
+					checked++
+				}
+			}
+			if checked == 0 {
+				t.Fatal("nothing checked")
+			}
+		})
+	}
+}

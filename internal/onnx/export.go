@@ -1,0 +1,252 @@
+package onnx
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	pb "github.com/advancedclimatesystems/gonnx/onnx"
+	"google.golang.org/protobuf/proto"
+
+	"cxlseg/internal/preprocess"
+	"cxlseg/internal/safetensors"
+	"cxlseg/internal/version"
+)
+
+// Opset is the ONNX operator set the graphs use. 13 keeps ReduceMean's and
+// ReduceMax's axes as attributes and is supported by every ONNX Runtime of
+// the last years.
+const Opset = 13
+
+// irVersion is the ONNX IR version that goes with opset 13.
+const irVersion = 7
+
+// Names of the graph's input and output.
+const (
+	InputName  = "image"
+	OutputName = "prob"
+)
+
+// Options tune an export. The zero value exports the architecture and base
+// channels the weights declare (or imply) at 224x224.
+type Options struct {
+	// Arch names the architecture ("saunet"); empty means the weights'
+	// "architecture" (or "arch") metadata, else inferred from the names.
+	Arch string
+	// Size fixes the input's height and width; 0 means 224 and -1 leaves
+	// them dynamic (any multiple of 8).
+	Size int
+}
+
+// Build traces the network held in w into an ONNX model.
+func Build(w *safetensors.File, opt Options) (*pb.ModelProto, error) {
+	arch, err := archOf(w, opt.Arch)
+	if err != nil {
+		return nil, err
+	}
+	base, err := baseOf(w)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkUnused(w, arch, base); err != nil {
+		return nil, err
+	}
+	g := &graph{w: w}
+	logits, err := unetFamily(g, InputName, arch, base)
+	if err != nil {
+		return nil, fmt.Errorf("export %s: %w", arch, err)
+	}
+	g.nodes = append(g.nodes, &pb.NodeProto{Name: "sigmoid", OpType: "Sigmoid", Input: []string{logits}, Output: []string{OutputName}})
+
+	var h, wd *pb.TensorShapeProto_Dimension
+	switch {
+	case opt.Size == 0 || opt.Size > 0:
+		s := int64(224)
+		if opt.Size > 0 {
+			s = int64(opt.Size)
+		}
+		if s%8 != 0 {
+			return nil, fmt.Errorf("export: size %d is not a multiple of 8 (the network pools three times)", s)
+		}
+		h, wd = dimValue(s), dimValue(s)
+	default:
+		h, wd = dimParam("H"), dimParam("W")
+	}
+	shape := func() *pb.TypeProto {
+		return &pb.TypeProto{Value: &pb.TypeProto_TensorType{TensorType: &pb.TypeProto_Tensor{
+			ElemType: int32(pb.TensorProto_FLOAT),
+			Shape:    &pb.TensorShapeProto{Dim: []*pb.TensorShapeProto_Dimension{dimParam("N"), dimValue(1), h, wd}},
+		}}}
+	}
+	m := &pb.ModelProto{
+		IrVersion:       irVersion,
+		OpsetImport:     []*pb.OperatorSetIdProto{{Domain: "", Version: Opset}},
+		ProducerName:    "cxlseg",
+		ProducerVersion: version.Version,
+		DocString:       "Lung segmentation of frontal chest X-rays. Input: preprocessed gray image(s), see metadata 'preprocessing'. Output: lung probability per pixel.",
+		Graph: &pb.GraphProto{
+			Name:        arch,
+			Node:        g.nodes,
+			Initializer: g.inits,
+			Input:       []*pb.ValueInfoProto{{Name: InputName, Type: shape(), DocString: "[N,1,H,W] float32 in [0,1], preprocessed as metadata 'preprocessing' says"}},
+			Output:      []*pb.ValueInfoProto{{Name: OutputName, Type: shape(), DocString: "[N,1,H,W] lung probability"}},
+		},
+		MetadataProps: metadata(w, arch, base),
+	}
+	return m, nil
+}
+
+// Marshal builds the model and returns its serialized bytes.
+func Marshal(w *safetensors.File, opt Options) ([]byte, error) {
+	m, err := Build(w, opt)
+	if err != nil {
+		return nil, err
+	}
+	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("export: encode model: %w", err)
+	}
+	return b, nil
+}
+
+// WriteFile exports w to path atomically (temporary file + rename).
+func WriteFile(path string, w *safetensors.File, opt Options) (err error) {
+	b, err := Marshal(w, opt)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(b); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// archOf picks the architecture: the option, the metadata, or the names.
+func archOf(w *safetensors.File, opt string) (string, error) {
+	arch := opt
+	if arch == "" {
+		arch = w.Metadata["architecture"]
+	}
+	if arch == "" {
+		arch = w.Metadata["arch"]
+	}
+	if arch == "" {
+		// Infer only from tensors that exist in one architecture alone: a
+		// guess of "unet" for a file lacking them could hide a damaged file.
+		_, sa := w.Tensors["sa.conv.weight"]
+		_, gate := w.Tensors["a3.wx.weight"]
+		switch {
+		case sa && !gate:
+			arch = "saunet"
+		case gate && !sa:
+			arch = "attunet"
+		default:
+			return "", fmt.Errorf("export: the weights name no architecture (metadata %q) and their tensors do not tell; set it (one of %v)", "architecture", Archs())
+		}
+	}
+	if !knownArch(arch) {
+		return "", fmt.Errorf("export: architecture %q not supported (want one of %v)", arch, Archs())
+	}
+	return arch, nil
+}
+
+// checkUnused refuses weights holding tensors the graph of arch would not
+// read: they mean the architecture is not the one the weights were
+// trained as (e.g. "unet" metadata on SA-UNet weights).
+func checkUnused(w *safetensors.File, arch string, base int) error {
+	want, err := Params(arch, base)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	var extra []string
+	for _, name := range w.Names {
+		if _, ok := want[name]; !ok && !strings.HasSuffix(name, ".num_batches_tracked") {
+			extra = append(extra, name)
+		}
+	}
+	if len(extra) > 0 {
+		if len(extra) > 5 {
+			extra = append(extra[:5], "...")
+		}
+		return fmt.Errorf("export: the weights hold tensors a %s network does not have (%s): wrong architecture?", arch, strings.Join(extra, ", "))
+	}
+	return nil
+}
+
+// baseOf reads the base channel count from the first convolution, and
+// checks it against the metadata when that states one.
+func baseOf(w *safetensors.File) (int, error) {
+	t, ok := w.Tensors["e1.0.weight"]
+	if !ok || len(t.Shape) != 4 || t.Shape[0] <= 0 {
+		return 0, fmt.Errorf("export: e1.0.weight missing or not a [base,1,3,3] convolution weight")
+	}
+	base := t.Shape[0]
+	for _, k := range []string{"base_channels", "base"} {
+		if s, ok := w.Metadata[k]; ok {
+			if v, err := strconv.Atoi(s); err != nil || v != base {
+				return 0, fmt.Errorf("export: metadata %s=%q disagrees with e1.0.weight's %d channels", k, s, base)
+			}
+		}
+	}
+	return base, nil
+}
+
+// metadata is the weights' metadata plus what the graph itself defines,
+// sorted by key so the file is reproducible.
+func metadata(w *safetensors.File, arch string, base int) []*pb.StringStringEntryProto {
+	m := map[string]string{}
+	for k, v := range w.Metadata {
+		m[k] = v
+	}
+	if m[preprocess.MetaKey] == "" {
+		m[preprocess.MetaKey] = preprocess.ID
+	}
+	m["architecture"] = arch
+	m["base_channels"] = strconv.Itoa(base)
+	m["input"] = InputName + ": float32 [N,1,H,W], preprocessed as in 'preprocessing'"
+	m["output"] = OutputName + ": float32 [N,1,H,W], lung probability (sigmoid applied)"
+	m["batchnorm"] = "folded into the preceding convolutions (eval mode, eps 1e-5)"
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	props := make([]*pb.StringStringEntryProto, len(keys))
+	for i, k := range keys {
+		props[i] = &pb.StringStringEntryProto{Key: k, Value: m[k]}
+	}
+	return props
+}
+
+func dimValue(v int64) *pb.TensorShapeProto_Dimension {
+	return &pb.TensorShapeProto_Dimension{Value: &pb.TensorShapeProto_Dimension_DimValue{DimValue: v}}
+}
+
+func dimParam(p string) *pb.TensorShapeProto_Dimension {
+	return &pb.TensorShapeProto_Dimension{Value: &pb.TensorShapeProto_Dimension_DimParam{DimParam: p}}
+}

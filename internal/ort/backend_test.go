@@ -1,0 +1,170 @@
+//go:build cgo
+
+package ort
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"cxlseg/internal/onnx"
+	"cxlseg/internal/onnx/onnxtest"
+)
+
+// needLib skips the test when no ONNX Runtime library can be found.
+func needLib(t testing.TB) {
+	t.Helper()
+	if _, err := Locate("", Search{}); err != nil {
+		t.Skipf("skipping: %v", err)
+	}
+}
+
+// testModel exports random SA-UNet weights with base channels n.
+func testModel(t testing.TB, n int) []byte {
+	t.Helper()
+	m, err := onnx.Marshal(onnxtest.File(onnxtest.RandomSAUNet(n, 7), nil), onnx.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// testImages returns n smooth, varied 224x224 images in [0,1].
+func testImages(n int) []float32 {
+	const s = 224
+	x := make([]float32, n*s*s)
+	for b := 0; b < n; b++ {
+		for i := 0; i < s*s; i++ {
+			r, c := float64(i/s), float64(i%s)
+			x[b*s*s+i] = float32(0.5 + 0.4*math.Sin(r/(9+float64(b))+c/17)*math.Cos(c/(11+2*float64(b))))
+		}
+	}
+	return x
+}
+
+func TestPredict(t *testing.T) {
+	needLib(t)
+	b, err := Open(Config{Model: testModel(t, 8), Threads: 1, MaxBatch: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if b.MaxBatch() != 4 || !strings.Contains(b.Name(), "1 threads") || !strings.Contains(b.Name(), "CPU") {
+		t.Errorf("MaxBatch %d, Name %q", b.MaxBatch(), b.Name())
+	}
+	const plane = 224 * 224
+	x := testImages(3)
+	batch := make([]float32, 3*plane)
+	if err := b.Predict(x, 3, batch); err != nil {
+		t.Fatal(err)
+	}
+	lo, hi := float32(1), float32(0)
+	for _, p := range batch {
+		lo, hi = min(lo, p), max(hi, p)
+	}
+	if !(lo >= 0 && hi <= 1 && hi-lo > 0.01) {
+		t.Errorf("probabilities span [%v, %v], want a non-trivial range inside [0,1]", lo, hi)
+	}
+	// Each image alone must give what it gave inside the batch.
+	one := make([]float32, plane)
+	for i := 0; i < 3; i++ {
+		if err := b.Predict(x[i*plane:(i+1)*plane], 1, one); err != nil {
+			t.Fatal(err)
+		}
+		var d float64
+		for j := range one {
+			d = math.Max(d, math.Abs(float64(one[j]-batch[i*plane+j])))
+		}
+		if d > 1e-5 {
+			t.Errorf("image %d: alone vs in a batch differ by %g", i, d)
+		}
+	}
+	for _, c := range []struct {
+		n       int
+		in, out []float32
+		want    string
+	}{
+		{0, x, batch, "want 1..4"},
+		{5, x, batch, "want 1..4"},
+		{3, x[:plane], batch, "need"},
+		{3, x, one, "need"},
+	} {
+		if err := b.Predict(c.in, c.n, c.out); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Predict(n=%d): err = %v, want %q", c.n, err, c.want)
+		}
+	}
+	b.Close()
+	if err := b.Predict(x, 1, one); err == nil {
+		t.Error("Predict after Close succeeded")
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	needLib(t)
+	model := testModel(t, 4)
+	cases := []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"no model", Config{}, "no model"},
+		{"missing file", Config{ModelPath: "/nonexistent/m.onnx"}, "/nonexistent/m.onnx"},
+		{"garbage", Config{Model: []byte("not onnx")}, "not a loadable ONNX model"},
+		{"wrong size", Config{Model: model, Size: 256}, "want [N,1,256,256]"},
+		{"negative", Config{Model: model, Threads: -1}, "must not be negative"},
+		{"cuda", Config{Model: model, CUDA: true}, "cannot use CUDA"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			b, err := Open(c.cfg)
+			if err == nil {
+				b.Close()
+				if c.name == "cuda" {
+					t.Skip("this ONNX Runtime has a working CUDA provider")
+				}
+				t.Fatal("Open succeeded")
+			}
+			t.Log(err)
+			if !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want %q", err, c.want)
+			}
+		})
+	}
+}
+
+func TestLoadOtherLibraryRefused(t *testing.T) {
+	needLib(t)
+	path, version, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if version == "" {
+		t.Error("no version reported")
+	}
+	if _, _, err := Load(path + ".other"); err == nil || !strings.Contains(err.Error(), "already loaded") {
+		t.Errorf("loading a second library: err = %v", err)
+	}
+}
+
+func BenchmarkPredict(b *testing.B) {
+	needLib(b)
+	for _, threads := range []int{1, 2} {
+		b.Run(map[int]string{1: "threads=1", 2: "threads=2"}[threads], func(b *testing.B) {
+			be, err := Open(Config{Model: testModel(b, 16), Threads: threads, MaxBatch: 8})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer be.Close()
+			x := testImages(8)
+			probs := make([]float32, len(x))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if err := be.Predict(x, 8, probs); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(8*b.N)/b.Elapsed().Seconds(), "img/s")
+		})
+	}
+}

@@ -1,0 +1,266 @@
+package train
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"cxlseg/internal/lungdata"
+	"cxlseg/internal/preprocess"
+	"cxlseg/internal/safetensors"
+)
+
+// tinyData writes a synthetic training set: 64x64 "X-rays" with two dark
+// lung-shaped ellipses and their masks; 10 train (3 of them
+// retrocardiac-included) and 4 validate images.
+func tinyData(t *testing.T) string {
+	t.Helper()
+	root := t.TempDir()
+	var idx strings.Builder
+	idx.WriteString("id,source,image,mask,split,convention\n")
+	for i := range 14 {
+		img, mask := image.NewGray(image.Rect(0, 0, 64, 64)), image.NewGray(image.Rect(0, 0, 64, 64))
+		off := float64(i%5) - 2
+		for y := range 64 {
+			for x := range 64 {
+				v := 170 + (x*y+i*7)%23
+				for _, cx := range []float64{20 + off, 44 + off} {
+					dx, dy := (float64(x)-cx)/9, (float64(y)-32)/20
+					if dx*dx+dy*dy < 1 {
+						v, mask.Pix[y*64+x] = 60+(x+y)%15, 255
+					}
+				}
+				img.Pix[y*64+x] = uint8(v)
+			}
+		}
+		name := fmt.Sprintf("im%02d", i)
+		for dir, g := range map[string]*image.Gray{"images": img, "masks": mask} {
+			os.MkdirAll(filepath.Join(root, dir), 0o755)
+			var buf bytes.Buffer
+			png.Encode(&buf, g)
+			os.WriteFile(filepath.Join(root, dir, name+".png"), buf.Bytes(), 0o644)
+		}
+		split, src, conv := "train", "a", "heart-excluded"
+		if i >= 10 {
+			split = "validate"
+		}
+		if i%4 == 1 {
+			src, conv = "v7", "retrocardiac-included"
+		}
+		fmt.Fprintf(&idx, "%s/%s,%s,images/%s.png,masks/%s.png,%s,%s\n", src, name, src, name, name, split, conv)
+	}
+	os.WriteFile(filepath.Join(root, "index.csv"), []byte(idx.String()), 0o644)
+	return root
+}
+
+func tinyConfig(data, out string) Config {
+	c := Default()
+	c.Data, c.Out = data, out
+	c.Base, c.Size, c.Batch, c.Epochs, c.LR = 4, 32, 4, 2, 1e-2
+	c.Threads, c.V7Weight, c.Plateau, c.PlateauPatience = 2, 0.5, true, 1
+	return c
+}
+
+func readTensors(t *testing.T, path string) *safetensors.File {
+	t.Helper()
+	f, err := safetensors.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// TestResumeGivesSameResult trains 2 epochs straight, and 1 epoch then a
+// resumed second, and requires bit-identical checkpoints and histories.
+func TestResumeGivesSameResult(t *testing.T) {
+	data := tinyData(t)
+	straight := tinyConfig(data, filepath.Join(t.TempDir(), "straight"))
+	var log bytes.Buffer
+	st, err := Run(t.Context(), straight, false, &log)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	if st.Done != 2 || len(st.History) != 2 {
+		t.Fatalf("state %+v", st)
+	}
+	for _, want := range []string{"epoch 1/2 step", "img/s ETA", "epoch 2/2 done", "done: 2 epochs"} {
+		if !strings.Contains(log.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, log.String())
+		}
+	}
+
+	split := tinyConfig(data, filepath.Join(t.TempDir(), "split"))
+	split.StopAfter = 1
+	if _, err := Run(t.Context(), split, false, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(t.Context(), split, false, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "--resume") {
+		t.Errorf("rerun without resume over a checkpoint: %v", err)
+	}
+	split.StopAfter = 0
+	var rlog bytes.Buffer
+	st2, err := Run(t.Context(), split, true, &rlog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(rlog.String(), "resumed from") {
+		t.Errorf("resume log:\n%s", rlog.String())
+	}
+	a, b := readTensors(t, filepath.Join(straight.Out, CheckpointFile)), readTensors(t, filepath.Join(split.Out, CheckpointFile))
+	if len(a.Names) != len(b.Names) {
+		t.Fatalf("%d vs %d tensors", len(a.Names), len(b.Names))
+	}
+	for _, n := range a.Names {
+		ta, tb := a.Tensors[n], b.Tensors[n]
+		for i := range ta.Data {
+			if math.Float32bits(ta.Data[i]) != math.Float32bits(tb.Data[i]) {
+				t.Fatalf("tensor %s[%d]: straight %v, resumed %v", n, i, ta.Data[i], tb.Data[i])
+			}
+		}
+	}
+	for i := range st.History {
+		x, y := st.History[i], st2.History[i]
+		if x.TrainLoss != y.TrainLoss || x.ValDice != y.ValDice || x.LR != y.LR {
+			t.Errorf("epoch %d: straight %+v, resumed %+v", i+1, x, y)
+		}
+	}
+	// A different configuration must not resume this checkpoint.
+	other := split
+	other.LR = 1e-3
+	if _, err := Run(t.Context(), other, true, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "another configuration") {
+		t.Errorf("resume with another lr: %v", err)
+	}
+}
+
+func TestOutputsAndBestMetadata(t *testing.T) {
+	data := tinyData(t)
+	cfg := tinyConfig(data, filepath.Join(t.TempDir(), "run"))
+	cfg.Epochs = 3
+	var log bytes.Buffer
+	st, err := Run(t.Context(), cfg, false, &log)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	// The loss must fall on this easy task.
+	if h := st.History; !(h[len(h)-1].TrainLoss < h[0].TrainLoss) {
+		t.Errorf("train loss did not fall: %+v", h)
+	}
+	best := readTensors(t, filepath.Join(cfg.Out, BestFile))
+	md := best.Metadata
+	if err := preprocess.CheckFor(md, 32); err != nil {
+		t.Error(err)
+	}
+	if md["architecture"] != "saunet" || md["base_channels"] != "4" || md["epoch"] != fmt.Sprint(st.BestEpoch) || md["recipe"] == "" || md["val_dice"] == "" {
+		t.Errorf("best metadata %v", md)
+	}
+	if _, ok := best.Tensors["adam.exp_avg.e1.0.weight"]; ok {
+		t.Error("best.safetensors carries optimiser state")
+	}
+	logData, err := os.ReadFile(filepath.Join(cfg.Out, LogFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(logData)), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("log.jsonl has %d lines", len(lines))
+	}
+	var e Epoch
+	if err := json.Unmarshal([]byte(lines[2]), &e); err != nil || e.Epoch != 3 || len(e.ValDiceBy) != 2 {
+		t.Errorf("last log line %s (%v)", lines[2], err)
+	}
+	if fi, err := os.Stat(filepath.Join(cfg.Out, PlotFile)); err != nil || fi.Size() < 1000 {
+		t.Errorf("plot: %v", err)
+	}
+	entries, _ := os.ReadDir(cfg.Out)
+	for _, en := range entries {
+		if strings.Contains(en.Name(), ".tmp") {
+			t.Errorf("temporary file left: %s", en.Name())
+		}
+	}
+}
+
+func TestEpochOrder(t *testing.T) {
+	items := make([]lungdata.Item, 200)
+	for i := range items {
+		items[i].ID = fmt.Sprint(i)
+		if i%2 == 0 {
+			items[i].Convention = lungdata.RetrocardiacIncluded
+		}
+	}
+	a, b := epochOrder(items, 1, 3, 0.3), epochOrder(items, 1, 3, 0.3)
+	if fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Fatal("same seed and epoch, different order")
+	}
+	if fmt.Sprint(a) == fmt.Sprint(epochOrder(items, 1, 4, 0.3)) {
+		t.Error("epochs 3 and 4 give the same order")
+	}
+	v7 := 0
+	for _, i := range a {
+		if i%2 == 0 {
+			v7++
+		}
+	}
+	if len(a)-v7 != 100 || v7 < 15 || v7 > 50 {
+		t.Errorf("%d heart-excluded (want 100), %d V7 (want about 30)", len(a)-v7, v7)
+	}
+	if all := epochOrder(items, 1, 0, 1); len(all) != 200 {
+		t.Errorf("weight 1 keeps %d of 200", len(all))
+	}
+	if none := epochOrder(items, 1, 0, 0); len(none) != 100 {
+		t.Errorf("weight 0 keeps %d", len(none))
+	}
+}
+
+func TestLimitItems(t *testing.T) {
+	items := make([]lungdata.Item, 50)
+	for i := range items {
+		items[i].ID = fmt.Sprint("s", i%3, "/", i)
+	}
+	got := limitItems(items, 10, 1)
+	if len(got) != 10 || fmt.Sprint(got) != fmt.Sprint(limitItems(items, 10, 1)) {
+		t.Errorf("limit: %d items", len(got))
+	}
+	if len(limitItems(items, 0, 1)) != 50 || len(limitItems(items, 80, 1)) != 50 {
+		t.Error("no-op limits changed the list")
+	}
+}
+
+func TestLossAndDiceHelpers(t *testing.T) {
+	y := []float32{1, 0, 1, 0}
+	perfect := lossFromProbs([]float32{1, 0, 1, 0}, y)
+	bad := lossFromProbs([]float32{0, 1, 0, 1}, y)
+	if perfect > 1e-5 || bad < 10 {
+		t.Errorf("loss perfect %v, wrong %v", perfect, bad)
+	}
+	if d := diceAt([]float32{0.9, 0.6, 0.1, 0}, []uint8{1, 0, 1, 0}); math.Abs(d-0.5) > 1e-12 {
+		t.Errorf("dice %v, want 0.5", d)
+	}
+	if d := diceAt([]float32{0.1}, []uint8{0}); d != 1 {
+		t.Errorf("empty dice %v", d)
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	base := tinyConfig("d", "o")
+	for name, mod := range map[string]func(*Config){
+		"no data": func(c *Config) { c.Data = "" }, "batch 1": func(c *Config) { c.Batch = 1 },
+		"size 30": func(c *Config) { c.Size = 30 }, "v7 2": func(c *Config) { c.V7Weight = 2 },
+		"lr 0": func(c *Config) { c.LR = 0 }, "epochs 0": func(c *Config) { c.Epochs = 0 },
+	} {
+		c := base
+		mod(&c)
+		if c.validate() == nil {
+			t.Errorf("%s accepted", name)
+		}
+	}
+	if err := base.validate(); err != nil {
+		t.Error(err)
+	}
+}
