@@ -5,47 +5,43 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
-	"runtime"
+	"strings"
 
-	"cxlseg/internal/model"
-	"cxlseg/internal/preprocess"
+	"cxlseg/internal/backend"
+	"cxlseg/internal/safetensors"
 	"cxlseg/internal/segment"
 	"cxlseg/internal/weights"
 )
 
 // openDefaultBackend opens the backend named by o.Backend with the model
-// in o.Model (the embedded default when empty).
+// in o.Model (the embedded default when empty) and describes the model for
+// the manifest: its source, SHA-256 and metadata.
 func openDefaultBackend(o *Options) (segment.Backend, BackendInfo, error) {
-	data, source := weights.Default(), "embedded default"
+	info := BackendInfo{ModelSource: "embedded default", ModelSHA256: weights.SHA256()}
+	data := weights.Default()
 	if weights.Placeholder() {
-		source += " (PLACEHOLDER: untrained weights, masks are meaningless)"
+		info.ModelSource += " (PLACEHOLDER: untrained weights, masks are meaningless)"
 	}
 	if o.Model != "" {
 		b, err := os.ReadFile(o.Model)
 		if err != nil {
-			return nil, BackendInfo{}, fmt.Errorf("model: %w", err)
+			return nil, info, fmt.Errorf("model: %w", err)
 		}
-		data, source = b, o.Model
+		sum := sha256.Sum256(b)
+		data, info.ModelSource, info.ModelSHA256 = b, o.Model, hex.EncodeToString(sum[:])
 	}
-	m, meta, err := model.Decode(data)
+	if !strings.HasSuffix(strings.ToLower(o.Model), ".onnx") {
+		f, err := safetensors.Read(data)
+		if err != nil {
+			return nil, info, fmt.Errorf("model %s: %w", info.ModelSource, err)
+		}
+		info.ModelMetadata = f.Metadata
+	}
+	be, why, err := backend.Open(backend.Config{Kind: o.Backend, ModelPath: o.Model, Threads: o.Threads,
+		Batch: o.Batch, ORTLib: o.ORTLib})
 	if err != nil {
-		return nil, BackendInfo{}, fmt.Errorf("model %s: %w", source, err)
+		return nil, info, err
 	}
-	if err := preprocess.Check(meta); err != nil {
-		return nil, BackendInfo{}, fmt.Errorf("model %s: %w", source, err)
-	}
-	if o.Backend != "auto" && o.Backend != "native" {
-		return nil, BackendInfo{}, fmt.Errorf("backend %q is not available in this build (want auto or native)", o.Backend)
-	}
-	threads := o.Threads
-	if threads <= 0 {
-		threads = runtime.GOMAXPROCS(0)
-	}
-	p, err := model.NewPredictor(m, o.Batch, segment.Size, threads)
-	if err != nil {
-		return nil, BackendInfo{}, err
-	}
-	sum := sha256.Sum256(data)
-	return p, BackendInfo{Name: p.Name(), Why: "native engine", ModelSource: source,
-		ModelSHA256: hex.EncodeToString(sum[:]), ModelMetadata: meta}, nil
+	info.Name, info.Why = be.Name(), why
+	return be, info, nil
 }

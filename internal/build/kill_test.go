@@ -114,7 +114,7 @@ func compareTrees(t *testing.T, a, b string) {
 		x, _ := os.ReadFile(path)
 		y, err := os.ReadFile(filepath.Join(b, rel))
 		if err != nil || !bytes.Equal(x, y) {
-			t.Errorf("%s differs (%v)", rel, err)
+			t.Errorf("%s differs (%v):\n%s\n----\n%s", rel, err, x, y)
 		}
 		n++
 		return nil

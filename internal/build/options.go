@@ -18,6 +18,7 @@ type Options struct {
 	Out        string   `json:"out"`
 	Backend    string   `json:"backend"`
 	Model      string   `json:"model,omitempty"`
+	ORTLib     string   `json:"ort_lib,omitempty"`
 	Batch      int      `json:"batch"`
 	Threads    int      `json:"threads"`
 	Workers    int      `json:"workers"`

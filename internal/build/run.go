@@ -82,9 +82,14 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		cat.Rows, len(cat.Records), len(cat.Exclusions), o.Shard, len(items))
 	fmt.Fprintf(logw, "backend: %s (%s)\n", info.Name, info.Why)
 
+	manPath := filepath.Join(shardDir, ManifestFile)
+	if !o.NoResume {
+		if err := checkResumable(manPath, &o, info); err != nil {
+			return nil, err
+		}
+	}
 	man := newManifest(&o, start)
 	man.Backend, man.Inputs = info, inputs
-	manPath := filepath.Join(shardDir, ManifestFile)
 	if err := man.write(manPath); err != nil {
 		return nil, err
 	}
@@ -107,12 +112,14 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	p := &pipeline{out: o.Out, items: items, prior: prior.Latest(), backend: be, stages: factory,
 		fw: atomicWriter{}, journal: j, preWorkers: workers, postWorkers: max(1, workers/2), batch: o.Batch,
 		stats: stats, progress: newProgress(o.Progress, "build "+o.Shard.String(), len(items), start)}
+	pipeStart := time.Now()
 	runErr := p.run(ctx)
+	pipeTime := time.Since(pipeStart)
 	if cerr := j.Close(); runErr == nil {
 		runErr = cerr
 	}
 	p.progress.finish(time.Now())
-	stats.finish(time.Since(start))
+	stats.finish(time.Since(start), pipeTime)
 	res := &Result{Out: o.Out, ShardDir: shardDir, Stats: stats, Backend: info}
 	man.Run = stats
 
@@ -177,4 +184,30 @@ func checkWritable(dir string) error {
 	name := f.Name()
 	f.Close()
 	return os.Remove(name)
+}
+
+// checkResumable refuses to resume a shard whose earlier run used another
+// model or other per-image policies: mixing their outputs would give a
+// dataset no single run could produce. Parameters that only shape the
+// CSVs (labels, split, report text) may change: the CSVs are rewritten
+// from the journal at the end.
+func checkResumable(manPath string, o *Options, info BackendInfo) error {
+	prev, err := readManifest(manPath)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	why := ""
+	switch {
+	case prev.Backend.ModelSHA256 != info.ModelSHA256:
+		why = fmt.Sprintf("the model changed (sha256 %.12s... then, %.12s... now)", prev.Backend.ModelSHA256, info.ModelSHA256)
+	case prev.Options.Truncated != o.Truncated || prev.Options.SizeMismatch != o.SizeMismatch:
+		why = "the --truncated or --size-mismatch policy changed"
+	}
+	if why == "" {
+		return nil
+	}
+	return fmt.Errorf("cannot resume %s: %s since the earlier run; pass --no-resume to rebuild, or use another --out", filepath.Dir(manPath), why)
 }

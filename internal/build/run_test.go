@@ -143,3 +143,30 @@ func fileSize(t *testing.T, path string) int64 {
 	}
 	return st.Size()
 }
+
+func TestResumeRefusesChangedParameters(t *testing.T) {
+	dir := t.TempDir()
+	root, out := filepath.Join(dir, "mimic"), filepath.Join(dir, "out")
+	writeMiniMimic(t, root, 3, nil)
+	if _, err := Run(context.Background(), testOptions(root, out, 0)); err != nil {
+		t.Fatal(err)
+	}
+	// Another split only rewrites the CSVs: resumed, nothing redone.
+	o := testOptions(root, out, 0)
+	o.Split = "patient"
+	res, err := Run(context.Background(), o)
+	if err != nil || res.Stats.Skipped != 3 {
+		t.Fatalf("resume with another split: %v, %+v", err, res)
+	}
+	// Another policy changes outputs: refused.
+	o.SizeMismatch = "exclude"
+	_, err = Run(context.Background(), o)
+	if err == nil || !strings.Contains(err.Error(), "--no-resume") {
+		t.Fatalf("resume with another policy: %v", err)
+	}
+	o.NoResume = true
+	res, err = Run(context.Background(), o)
+	if err != nil || res.Stats.Segmented != 3 {
+		t.Fatalf("--no-resume: %v, %+v", err, res)
+	}
+}

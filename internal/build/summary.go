@@ -24,8 +24,11 @@ type Stats struct {
 	Notes int `json:"notes"`
 	// StageSeconds sums the time spent per stage over all workers.
 	StageSeconds map[string]float64 `json:"stage_seconds"`
-	// WallSeconds is the run's elapsed time.
-	WallSeconds float64 `json:"wall_seconds"`
+	// WallSeconds is the run's elapsed time, start-up included;
+	// PipelineSeconds the time from the first image read to the last
+	// image journaled.
+	WallSeconds     float64 `json:"wall_seconds"`
+	PipelineSeconds float64 `json:"pipeline_seconds"`
 
 	stage [nStages]time.Duration
 }
@@ -55,8 +58,8 @@ func (st *Stats) add(s *slot) {
 }
 
 // finish fills the exported per-stage seconds.
-func (st *Stats) finish(wall time.Duration) {
-	st.WallSeconds = wall.Seconds()
+func (st *Stats) finish(wall, pipeline time.Duration) {
+	st.WallSeconds, st.PipelineSeconds = wall.Seconds(), pipeline.Seconds()
 	for i, d := range st.stage {
 		st.StageSeconds[stageNames[i]] = d.Seconds()
 	}
@@ -84,7 +87,12 @@ func (st *Stats) Print(w io.Writer) {
 	if st.Notes > 0 {
 		fmt.Fprintf(w, "  kept with a note          %d\n", st.Notes)
 	}
-	fmt.Fprintf(w, "throughput: %.2f img/s (%d images in %.1f s)\n", st.Rate(), st.Segmented, st.WallSeconds)
+	pipe := 0.0
+	if st.PipelineSeconds > 0 {
+		pipe = float64(st.Segmented) / st.PipelineSeconds
+	}
+	fmt.Fprintf(w, "throughput: %.2f img/s end to end (%d images in %.1f s; %.2f img/s in the pipeline after %.1f s of start-up)\n",
+		st.Rate(), st.Segmented, st.WallSeconds, pipe, st.WallSeconds-st.PipelineSeconds)
 	var total time.Duration
 	for _, d := range st.stage {
 		total += d

@@ -84,7 +84,7 @@ func writeMiniMimic(t testing.TB, root string, n int, kinds map[int]string) {
 			continue
 		case kindZero:
 		case kindCorrupt:
-			data = []byte("\xff\xd8\xff\xe0 this is not really a JPEG")
+			data = []byte("\x89PNG\r\n\x1a\n a PNG named .jpg")
 		default:
 			for y := range miniH {
 				for x := range miniW {

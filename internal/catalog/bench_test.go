@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"os"
 	"sync"
 	"testing"
 
@@ -9,7 +10,9 @@ import (
 	mt "cxlseg/internal/mimic/mimictest"
 )
 
-// largeOnce caches the generated 250k-row inputs across benchmark runs.
+// largeOnce caches the generated 250k-row inputs across benchmark runs
+// (with -count or -benchtime, the benchmark function runs several times).
+// The folder is removed by TestMain.
 var largeOnce struct {
 	sync.Once
 	dir    string
@@ -23,7 +26,10 @@ var largeOnce struct {
 // rows/s counts metadata rows. Peak RSS: see cxlcsv's TestLarge.
 func BenchmarkBuild250k(b *testing.B) {
 	largeOnce.Do(func() {
-		largeOnce.dir = b.TempDir()
+		largeOnce.dir, largeOnce.err = os.MkdirTemp("", "cxlseg-bench-")
+		if largeOnce.err != nil {
+			return
+		}
 		largeOnce.counts, largeOnce.err = mt.WriteLarge(largeOnce.dir, 250000, true)
 	})
 	if largeOnce.err != nil {
@@ -44,4 +50,13 @@ func BenchmarkBuild250k(b *testing.B) {
 	}
 	b.ReportMetric(float64(c.Rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 	b.ReportMetric(float64(len(c.Records)), "records")
+}
+
+// TestMain removes the benchmark's generated inputs after the run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if largeOnce.dir != "" {
+		os.RemoveAll(largeOnce.dir)
+	}
+	os.Exit(code)
 }

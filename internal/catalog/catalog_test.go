@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -212,7 +213,7 @@ func TestOptions(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), files.Metadata+": line 11") || !strings.Contains(err.Error(), "dicom_id") {
 		t.Errorf("strict: %v", err)
 	}
-	for _, bad := range []Options{{Labels: "builtin"}, {ReportText: "x"}, {NonUTF8: "x"}} {
+	for _, bad := range []Options{{Labels: "nope"}, {Labels: LabelsBuiltin, NoReports: true}, {ReportText: "x"}, {NonUTF8: "x"}} {
 		if _, err := Build(context.Background(), Input{Files: mimic.Files{Metadata: "x"}}, bad); err == nil {
 			t.Errorf("options %+v accepted", bad)
 		}
@@ -312,5 +313,57 @@ func TestImageFilenamesIsUsed(t *testing.T) {
 	}
 	if r := reasons(c.Exclusions); r[mt.KeptSecondPA] != ReasonMissingImage || r[mt.MissingFile] != ReasonNoReport {
 		t.Errorf("exclusions %v", r)
+	}
+}
+
+// TestTruncatedGzip: a truncated gzip CSV is an error naming the file.
+func TestTruncatedGzip(t *testing.T) {
+	for _, name := range []string{"mimic-cxr-2.0.0-metadata.csv.gz", "mimic-cxr-2.0.0-split.csv.gz", "mimic-cxr-2.0.0-chexpert.csv.gz"} {
+		root := t.TempDir()
+		tree := mt.SmallTree()
+		tree.Gzip = true
+		if _, err := tree.Write(root); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(root, name)
+		b, _ := os.ReadFile(p)
+		os.WriteFile(p, b[:len(b)-12], 0o644) // cut the gzip trailer and some data
+		files, _ := mimic.Locate(root)
+		_, err := Build(context.Background(), Input{Files: files}, Options{NoReports: true, Labels: LabelsCheXpert})
+		if err == nil || !strings.Contains(err.Error(), p) {
+			t.Errorf("%s truncated: %v", name, err)
+		}
+	}
+}
+
+// failingReports fails for one study with an I/O error.
+type failingReports struct{ mimic.ReportSource }
+
+func (f failingReports) Report(subject, study string) ([]byte, error) {
+	if study == "50414268" {
+		return nil, errors.New("read report: input/output error")
+	}
+	return f.ReportSource.Report(subject, study)
+}
+
+// TestUnreadableReport: a report that cannot be read excludes its study's
+// images with report_unreadable; the rest goes on.
+func TestUnreadableReport(t *testing.T) {
+	root := t.TempDir()
+	reportsRoot, err := mt.SmallTree().Write(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := mimic.Locate(root)
+	src, _ := mimic.OpenReports(reportsRoot)
+	c, err := Build(context.Background(), Input{Files: files, Reports: failingReports{src}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := reasons(c.Exclusions); r[mt.KeptAPNoLabels] != ReasonReportUnreadable {
+		t.Errorf("exclusions %v", r)
+	}
+	if got := ids(c.Records); !reflect.DeepEqual(got, []string{mt.KeptPA, mt.KeptSecondPA, mt.NoSplitRow}) {
+		t.Errorf("records %v", got)
 	}
 }

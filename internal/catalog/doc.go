@@ -11,9 +11,9 @@
 //     dicom_id that is not a safe file name (see mimic.CheckDicomID);
 //  2. duplicate: a dicom_id already seen earlier in the metadata file;
 //  3. not_frontal: ViewPosition outside Options.Views (default AP, PA);
-//  4. id_mismatch: the split file gives the image another subject/study;
-//  5. no_split: absent from the split file, when Options.RequireSplit;
-//  6. missing_image: not in IMAGE_FILENAMES, or not a file under the root;
+//  4. missing_image: not in IMAGE_FILENAMES, or not a file under the root;
+//  5. id_mismatch: the split file gives the image another subject/study;
+//  6. no_split: absent from the split file, when Options.RequireSplit;
 //  7. no_report, report_unreadable, report_not_utf8, empty_report: the
 //     study's report is missing, cannot be read, is not UTF-8 (policy
 //     "exclude", the default) or its chosen text is empty. As in the
@@ -24,6 +24,10 @@
 // byte offset is named in the detail. Options.NonUTF8 = "latin1" instead
 // decodes the bytes as ISO 8859-1 (every byte is a character, so decoding
 // never fails) and lists the study in Catalog.Warnings.
+//
+// Exclusion details name files by base name and images and reports by
+// their relative paths, so CXLSeg-exclusions.csv does not depend on where
+// the inputs are (only rare I/O errors quote the full path).
 //
 // Records and exclusions come out sorted by (subject_id, study_id,
 // dicom_id), ids compared numerically, so the same inputs always give the

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"unicode/utf8"
 
+	"cxlseg/internal/label"
 	"cxlseg/internal/mimic"
 	"cxlseg/internal/report"
 )
@@ -22,6 +23,7 @@ const reportWorkers = 8
 // studyResult is the outcome of one study's report.
 type studyResult struct {
 	text, reason, detail string
+	labels               []string // with LabelsBuiltin
 }
 
 // attachReports reads each selected study's report once, sets the Reports
@@ -37,6 +39,10 @@ func (c *Catalog) attachReports(ctx context.Context, src mimic.ReportSource, opt
 		}
 	}
 	results := make([]studyResult, len(starts))
+	var labeler *label.Labeler
+	if opt.Labels == LabelsBuiltin {
+		labeler = label.New(label.ModeCheXpert) // safe for concurrent use
+	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := 0; w < min(reportWorkers, runtime.GOMAXPROCS(0), len(starts)); w++ {
@@ -50,7 +56,10 @@ func (c *Catalog) attachReports(ctx context.Context, src mimic.ReportSource, opt
 				}
 				r := &c.Records[starts[g]]
 				t, reason, detail := studyText(src, r.SubjectID, r.StudyID, opt)
-				results[g] = studyResult{t, reason, detail}
+				results[g] = studyResult{text: t, reason: reason, detail: detail}
+				if labeler != nil && reason == "" {
+					results[g].labels = builtinLabels(labeler, t, opt)
+				}
 			}
 		}()
 	}
@@ -75,6 +84,9 @@ func (c *Catalog) attachReports(ctx context.Context, src mimic.ReportSource, opt
 				continue
 			}
 			r.Report = res.text
+			if res.labels != nil {
+				r.Labels = res.labels
+			}
 			kept = append(kept, r)
 		}
 	}
@@ -90,7 +102,9 @@ func studyText(src mimic.ReportSource, subject, study string, opt Options) (text
 	raw, err := src.Report(subject, study)
 	if err != nil {
 		if errors.Is(err, mimic.ErrNotFound) {
-			return "", ReasonNoReport, err.Error()
+			// Relative, so the CSV does not depend on where the reports are.
+			rel, _ := mimic.ReportPath(subject, study)
+			return "", ReasonNoReport, "no report " + rel
 		}
 		return "", ReasonReportUnreadable, err.Error()
 	}
@@ -141,4 +155,14 @@ func latin1(b []byte) string {
 		sb.WriteRune(rune(c))
 	}
 	return sb.String()
+}
+
+// builtinLabels labels a study's chosen section (the CheXpert labeler's
+// input on MIMIC), whatever text the Reports column holds.
+func builtinLabels(l *label.Labeler, text string, opt Options) []string {
+	if opt.ReportText == ReportFull {
+		text = report.Extract(text).Chosen()
+	}
+	v := l.Label(text)
+	return v[:]
 }

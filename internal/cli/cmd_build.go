@@ -20,6 +20,7 @@ func runBuild(env *Env, args []string) error {
 	fs.StringVar(&o.Out, "out", "", "output folder of the dataset")
 	fs.StringVar(&o.Backend, "backend", o.Backend, "inference backend: auto, native or onnxruntime")
 	fs.StringVar(&o.Model, "model", "", "model weights (default: the embedded model)")
+	fs.StringVar(&o.ORTLib, "ort-lib", "", "ONNX Runtime library (default: $CXLSEG_ORT_LIB or well-known places)")
 	fs.IntVar(&o.Batch, "batch", o.Batch, "images per inference batch")
 	fs.IntVar(&o.Threads, "threads", 0, "inference threads (default: all cores)")
 	fs.IntVar(&o.Workers, "workers", 0, "decode workers (default: all cores)")

@@ -8,13 +8,14 @@ import (
 	"testing"
 
 	"cxlseg/internal/onnx/onnxtest"
+	"cxlseg/internal/ort"
 	"cxlseg/internal/safetensors"
 )
 
 func TestExportONNX(t *testing.T) {
 	dir := t.TempDir()
 	weights := filepath.Join(dir, "w.safetensors")
-	if err := safetensors.WriteFile(weights, onnxtest.RandomSAUNet(4, 1), map[string]string{"architecture": "saunet"}); err != nil {
+	if err := safetensors.WriteFile(weights, onnxtest.RandomSAUNet(4, 1), map[string]string{"architecture": "saunet", "preprocessing": "gray>area224>clahe2.0x8>unit"}); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "m.onnx")
@@ -23,8 +24,9 @@ func TestExportONNX(t *testing.T) {
 		code int
 		err  string
 	}{
-		{[]string{"export-onnx", "--model", weights, "--out", out}, 0, ""},
-		{[]string{"export-onnx", "--out", out}, 2, "--model and --out are required"},
+		{[]string{"export-onnx", "--model", weights, "--out", out, "--ort-lib", "/nonexistent/libonnxruntime.so.1"}, 0, ""},
+		{[]string{"export-onnx", "--model", weights}, 2, "--out is required"},
+		{[]string{"export-onnx", "--out", filepath.Join(dir, "default.onnx")}, 0, ""},
 		{[]string{"export-onnx", "--model", weights, "--out", out, "--size", "0"}, 2, "--size"},
 		{[]string{"export-onnx", "--model", filepath.Join(dir, "none"), "--out", out}, 1, "none"},
 		{[]string{"export-onnx", "--model", weights, "--out", out, "--arch", "vgg"}, 1, `"vgg" not supported`},
@@ -36,7 +38,19 @@ func TestExportONNX(t *testing.T) {
 			t.Errorf("Run(%q) = %d, stderr %q; want %d, %q", tt.args, code, e.String(), tt.code, tt.err)
 		}
 	}
+	var o, e bytes.Buffer
+	if code := Run([]string{"export-onnx", "--model", weights, "--out", out, "--ort-lib", "/nonexistent/libonnxruntime.so.1"}, &o, &e); code != 0 || !strings.Contains(o.String(), "not checked with ONNX Runtime") {
+		t.Errorf("export without ONNX Runtime: code %d, stdout %q, stderr %q", code, o.String(), e.String())
+	}
 	if fi, err := os.Stat(out); err != nil || fi.Size() < 100_000 {
 		t.Errorf("export wrote no model: %v", err)
+	}
+	if _, _, err := ort.Load(""); err != nil {
+		t.Skipf("skipping the --check of export-onnx: %v", err)
+	}
+	o.Reset()
+	e.Reset()
+	if code := Run([]string{"export-onnx", "--model", weights, "--out", out}, &o, &e); code != 0 || !strings.Contains(o.String(), "checked: ONNX Runtime and the native engine agree") {
+		t.Errorf("export with --check: code %d, stdout %q, stderr %q", code, o.String(), e.String())
 	}
 }

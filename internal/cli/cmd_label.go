@@ -1,21 +1,26 @@
 package cli
 
 import (
+	"encoding/csv"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
+	"cxlseg/internal/chexpert"
 	"cxlseg/internal/label"
 	"cxlseg/internal/report"
+	"cxlseg/internal/report/sectioned"
 )
 
 // runLabel labels report texts with the built-in labeler (package label).
 func runLabel(env *Env, args []string) error {
-	fs := newFlags(env, "label", "--csv FILE [--text-column Reports] [--out labels.csv] | --eval-iu iu-xray-dev.csv")
+	fs := newFlags(env, "label", "--reports DIR|ZIP | --csv FILE [--text-column Reports] [--out labels.csv] | --eval-iu iu-xray-dev.csv")
+	reports := fs.String("reports", "", "MIMIC-CXR reports to label: a folder holding files/pXX/pSUBJECT/sSTUDY.txt, or mimic-cxr-reports.zip")
 	in := fs.String("csv", "", "CSV of report texts to label (e.g. CXLSeg-metadata.csv or a report export)")
 	textCol := fs.String("text-column", "Reports", "column holding the report text")
 	idCols := fs.String("id-columns", "", "comma-separated columns copied to the output (default: dicom_id, subject_id, study_id, study or uid, those present)")
-	section := fs.String("section", "full", "text to label: full (as given), chosen (impression > findings > last_paragraph > comparison), impression or findings")
+	section := fs.String("section", "", "text to label: full (as given), chosen (impression > findings > last_paragraph > comparison), impression or findings (default: chosen for --reports, full for --csv)")
 	modeName := fs.String("mode", "chexpert", "how uncertain and negative mentions combine: chexpert (-1.0) or negbio (0.0)")
 	strictNF := fs.Bool("chexpert-no-finding", false, "No Finding as the CheXpert labeler sets it (ignores findings outside the 14 labels)")
 	out := fs.String("out", "", "output CSV (default: standard output)")
@@ -40,12 +45,21 @@ func runLabel(env *Env, args []string) error {
 		}
 		return res.WriteTable(env.Stdout)
 	}
-	if *in == "" {
-		return fmt.Errorf("%w: --csv or --eval-iu is required", errUsage)
+	if (*in == "") == (*reports == "") {
+		return fmt.Errorf("%w: give one of --reports, --csv or --eval-iu", errUsage)
+	}
+	if *section == "" {
+		*section = "full"
+		if *reports != "" {
+			*section = "chosen"
+		}
 	}
 	sel, err := sectionSelector(*section)
 	if err != nil {
 		return err
+	}
+	if *reports != "" {
+		return labelReports(env, l, *reports, sel, *out)
 	}
 	f, err := os.Open(*in)
 	if err != nil {
@@ -68,6 +82,43 @@ func runLabel(env *Env, args []string) error {
 		}
 		return err
 	})
+}
+
+// labelReports labels every report file of a MIMIC-CXR reports folder or
+// zip, in the deterministic order of package sectioned, into a CSV with the
+// study and the 14 labels.
+func labelReports(env *Env, l *label.Labeler, path string, sel func(string) string, out string) error {
+	write := func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		if err := cw.Write(append([]string{"study"}, chexpert.Alphabetical[:]...)); err != nil {
+			return err
+		}
+		n := 0
+		err := sectioned.Walk(path, func(study, where string, text []byte) error {
+			if err := env.Ctx.Err(); err != nil {
+				return err
+			}
+			t := string(text)
+			if sel != nil {
+				t = sel(t)
+			}
+			v := l.Label(t)
+			n++
+			return cw.Write(append([]string{study}, v[:]...))
+		})
+		cw.Flush()
+		if err == nil {
+			err = cw.Error()
+		}
+		if err == nil && out != "" {
+			fmt.Fprintf(env.Stderr, "labelled %d reports into %s\n", n, out)
+		}
+		return err
+	}
+	if out == "" {
+		return write(env.Stdout)
+	}
+	return writeFileAtomic(out, func(f *os.File) error { return write(f) })
 }
 
 // sectionSelector returns the function that picks the text to label.

@@ -16,7 +16,7 @@ func runReport(env *Env, args []string) error {
 	sample := fs.Int("sample", 48, "images in the random contact sheet (0 for none)")
 	seed := fs.Uint64("seed", 1, "seed of the random sample")
 	worst := fs.Int("worst", 24, "images in the worst-QA contact sheet (0 for none)")
-	maxEx := fs.Int("max-exclusions", 1000, "exclusion rows listed in the page (all are counted)")
+	maxEx := fs.Int("max-exclusions", 1000, "exclusion rows listed in the page (0 for none; all are counted)")
 	mimic := fs.String("mimic", "", "MIMIC-CXR-JPG root: draw contours on the originals found there instead of the segmented images")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -35,7 +35,7 @@ func runReport(env *Env, args []string) error {
 	}
 	// The package treats 0 as "default", the command line as "none".
 	opt := htmlreport.Options{Sample: noneIfZero(*sample), Seed: *seed, Worst: noneIfZero(*worst),
-		MaxExclusions: max(1, *maxEx), MimicRoot: *mimic}
+		MaxExclusions: noneIfZero(*maxEx), MimicRoot: *mimic}
 	sum, err := htmlreport.Write(ds, *out, opt)
 	if err != nil {
 		return err

@@ -34,8 +34,10 @@ func (g Group) Name() string {
 	return sp + "/" + so
 }
 
-// Summaries groups the rows: every split and every source, each alone and
-// combined, plus all images (split "" and source ""), in a stable order.
+// Summaries groups the rows: all images (split "" and source ""), every
+// split, every source, and every source within every split, in a stable
+// order. A group holding exactly the images of an earlier group (the only
+// source of a split, say) is left out.
 func (r *Result) Summaries() []Group {
 	var splits, sources []string
 	for _, row := range r.Rows {
@@ -49,23 +51,29 @@ func (r *Result) Summaries() []Group {
 	slices.Sort(splits)
 	slices.Sort(sources)
 	var groups []Group
+	seen := map[string]bool{}
 	for _, sp := range append([]string{""}, splits...) {
 		for _, so := range append([]string{""}, sources...) {
+			var rows []int
+			for i, row := range r.Rows {
+				if (sp == "" || row.Item.Split == sp) && (so == "" || row.Item.Source == so) {
+					rows = append(rows, i)
+				}
+			}
+			key := fmt.Sprint(rows)
+			if len(rows) == 0 || seen[key] {
+				continue
+			}
+			seen[key] = true
 			g := Group{Split: sp, Source: so, Variants: map[string]metrics.Summary{}}
 			for v, name := range Variants {
-				var scores []metrics.Score
-				for _, row := range r.Rows {
-					if (sp == "" || row.Item.Split == sp) && (so == "" || row.Item.Source == so) {
-						scores = append(scores, row.Scores[v])
-					}
+				scores := make([]metrics.Score, len(rows))
+				for j, i := range rows {
+					scores[j] = r.Rows[i].Scores[v]
 				}
-				if len(scores) > 0 {
-					g.Variants[name] = metrics.Summarize(scores)
-				}
+				g.Variants[name] = metrics.Summarize(scores)
 			}
-			if len(g.Variants) > 0 {
-				groups = append(groups, g)
-			}
+			groups = append(groups, g)
 		}
 	}
 	return groups

@@ -66,9 +66,13 @@ func TestPythonSnippet(t *testing.T) {
 		t.Skipf("skipping: %s lacks numpy/pandas/PIL (install python3-pandas python3-pil): %v", python, err)
 	}
 	code := load
-	if withTorch {
+	switch {
+	case withTorch && testing.Short():
+		withTorch = false
+		t.Log("-short: running the pandas/PIL snippet only (importing torch takes seconds)")
+	case withTorch:
 		code += "\n" + torch
-	} else {
+	default:
 		t.Logf("%s has no torch: running the pandas/PIL snippet only", python)
 	}
 

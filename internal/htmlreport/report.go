@@ -15,8 +15,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
+	"sync"
 
 	"cxlseg/dataset"
 	"cxlseg/internal/version"
@@ -27,7 +29,7 @@ type Options struct {
 	Sample        int    // images in the random contact sheet (default 48; negative for none)
 	Seed          uint64 // seed of the random sample
 	Worst         int    // images in the worst-QA contact sheet (default 24; negative for none)
-	MaxExclusions int    // exclusion rows listed (default 1000; all are counted)
+	MaxExclusions int    // exclusion rows listed (default 1000; negative for none; all are counted)
 	// MimicRoot, when set, is a MIMIC-CXR-JPG root: contours are drawn on
 	// the original images found there (reduced to 224) instead of the
 	// segmented ones, which shows what the mask left out.
@@ -82,6 +84,7 @@ type page struct {
 	Seed                            uint64
 	Splits                          []dataset.Split
 	Counts                          []splitCount
+	Views                           []viewRow
 	Labels                          []labelRow
 	HasQA                           bool
 	Flags                           []flagRow
@@ -121,7 +124,7 @@ func Render(w io.Writer, ds *dataset.Dataset, opt Options) (*Summary, error) {
 	}
 	p := &page{
 		Dir: ds.Dir(), Version: version.Version, Total: ds.Len(), Seed: opt.Seed,
-		Splits: dataset.Splits(), Counts: countSplits(ds), Labels: labelPrevalence(ds),
+		Splits: dataset.Splits(), Counts: countSplits(ds), Views: viewCounts(ds), Labels: labelPrevalence(ds),
 		HasQA: ds.HasQA(), Exclusions: ds.Exclusions(), BaseKind: "segmented",
 	}
 	if p.HasQA {
@@ -139,8 +142,8 @@ func Render(w io.Writer, ds *dataset.Dataset, opt Options) (*Summary, error) {
 		p.Worst = makeTiles(worstQA(recs, opt.Worst), opt.MimicRoot, sum)
 	}
 	p.ExclusionRows = p.Exclusions
-	if len(p.ExclusionRows) > opt.MaxExclusions {
-		p.ExclusionRows, p.ExclusionsCut = p.ExclusionRows[:opt.MaxExclusions], true
+	if limit := max(0, opt.MaxExclusions); len(p.ExclusionRows) > limit {
+		p.ExclusionRows, p.ExclusionsCut = p.ExclusionRows[:limit], true
 	}
 	_, statErr := os.Stat(filepath.Join(ds.Dir(), dataset.ExclusionsFile))
 	p.HasExclusionsFile = statErr == nil
@@ -164,23 +167,36 @@ func Render(w io.Writer, ds *dataset.Dataset, opt Options) (*Summary, error) {
 	return sum, nil
 }
 
-// makeTiles loads the images of a contact sheet. An image that cannot be
-// loaded becomes a tile naming the problem (and a Summary entry) rather
-// than a broken <img>.
+// makeTiles loads the images of a contact sheet, one goroutine per CPU
+// (decoding full-size originals for --mimic takes tens of ms each), in
+// order. An image that cannot be loaded becomes a tile naming the problem
+// (and a Summary entry) rather than a broken <img>.
 func makeTiles(recs []dataset.Record, mimicRoot string, sum *Summary) []tile {
-	tiles := make([]tile, 0, len(recs))
-	for _, r := range recs {
-		t := tile{DicomID: r.DicomID, Split: string(r.Split), Rel: r.ImageRel}
+	tiles := make([]tile, len(recs))
+	errs := make([]error, len(recs))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, r := range recs {
+		t := &tiles[i]
+		*t = tile{DicomID: r.DicomID, Split: string(r.Split), Rel: r.ImageRel}
 		if r.QA != nil {
 			t.HasQA, t.FG, t.Prob, t.LR, t.Flags = true, r.QA.FGFraction, r.QA.MeanProb, r.QA.LRRatio, r.QA.Flags
 		}
-		if err := loadTile(&t, r, mimicRoot); err != nil {
-			t.Problem = err.Error()
-			sum.Problems = append(sum.Problems, r.DicomID+": "+err.Error())
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			errs[i] = loadTile(t, r, mimicRoot)
+		}()
+	}
+	wg.Wait()
+	for i := range tiles {
+		if errs[i] != nil {
+			tiles[i].Problem = errs[i].Error()
+			sum.Problems = append(sum.Problems, tiles[i].DicomID+": "+errs[i].Error())
 		} else {
 			sum.Tiles++
 		}
-		tiles = append(tiles, t)
 	}
 	return tiles
 }

@@ -151,7 +151,7 @@ func TestReportStructure(t *testing.T) {
 		t.Errorf("%d svg plots, want 3", f.tags["svg"])
 	}
 	for _, want := range []string{
-		"train 4 50.0 4 4", "validate 2 25.0 2 2", "test 2 25.0 2 2", "all 8 100.0 4 8",
+		"train 4 50.0 4 4", "ViewPosition train validate test all PA 4 1 0 5 AP 0 1 2 3", "validate 2 25.0 2 2", "test 2 25.0 2 2", "all 8 100.0 4 8",
 		// Atelectasis in train: images 0,2,4,7 -> cells 1.0, -1.0, 1.0, empty.
 		"Atelectasis 50.0 25.0 0.0 25.0",
 		"no_report", "corrupt_jpeg", `decode: "unexpected EOF", <truncated> & skipped`,
@@ -385,5 +385,23 @@ func TestReportEmptyDataset(t *testing.T) {
 	f := parsePage(t, buf.Bytes())
 	if sum.Tiles != 0 || len(f.imgSrcs) != 0 || !strings.Contains(f.text, "all 0 0.0 0 0") {
 		t.Errorf("empty dataset: %d tiles, %d imgs", sum.Tiles, len(f.imgSrcs))
+	}
+}
+
+func TestReportExclusionLimit(t *testing.T) {
+	ds, _ := openFake(t, datasettest.Options{NoImages: true})
+	for _, tt := range []struct {
+		limit, rows int
+		cut         bool
+	}{{0, 3, false}, {2, 2, true}, {-1, 0, true}, {5, 3, false}} {
+		var buf bytes.Buffer
+		if _, err := Render(&buf, ds, Options{Sample: -1, Worst: -1, MaxExclusions: tt.limit}); err != nil {
+			t.Fatal(err)
+		}
+		s := buf.String()
+		rows := strings.Count(s[strings.Index(s, `id="exclusions"`):], "<td>9f00000")
+		if rows != tt.rows || strings.Contains(s, "Showing the first") != tt.cut {
+			t.Errorf("MaxExclusions %d: %d rows (cut note %v), want %d (%v)", tt.limit, rows, !tt.cut, tt.rows, tt.cut)
+		}
 	}
 }

@@ -212,3 +212,46 @@ func qaHistograms(ds *dataset.Dataset) []histogram {
 		newHistogram("Mean mask probability", "probability", prob, probLo, 1, 25),
 	}
 }
+
+// viewRow counts one ViewPosition value per split.
+type viewRow struct {
+	View   string
+	Counts []int // in dataset.Splits order, then all
+}
+
+// viewCounts counts the metadata's ViewPosition per split, most frequent
+// first; nil when the metadata has no such column.
+func viewCounts(ds *dataset.Dataset) []viewRow {
+	if !slices.Contains(ds.MetaColumns(), "ViewPosition") {
+		return nil
+	}
+	nSplits := len(dataset.Splits())
+	counts := map[string][]int{}
+	for si, s := range dataset.Splits() {
+		for r := range ds.Records(s) {
+			v, _ := r.Meta("ViewPosition")
+			if v == "" {
+				v = "(blank)"
+			}
+			c, ok := counts[v]
+			if !ok {
+				c = make([]int, nSplits+1)
+				counts[v] = c
+			}
+			c[si]++
+			c[nSplits]++
+		}
+	}
+	rows := make([]viewRow, 0, len(counts))
+	for v, c := range counts {
+		rows = append(rows, viewRow{View: v, Counts: c})
+	}
+	sort.Slice(rows, func(i, j int) bool {
+		a, b := rows[i].Counts[nSplits], rows[j].Counts[nSplits]
+		if a != b {
+			return a > b
+		}
+		return rows[i].View < rows[j].View
+	})
+	return rows
+}

@@ -36,7 +36,8 @@ svg.hist text { font-size: 11px; fill: #333; }
 .tile .ov { position: relative; width: 224px; height: 224px; background: #000; }
 .tile .ov img { position: absolute; left: 0; top: 0; width: 224px; height: 224px; }
 .tile .ov img.contour { image-rendering: pixelated; }
-.tile figcaption { font-size: 11.5px; padding: 3px 5px; line-height: 1.3; word-break: break-all; }
+.tile figcaption { font-size: 11.5px; padding: 3px 5px; line-height: 1.3; }
+.tile .id { word-break: break-all; }
 .flag { display: inline-block; background: #c0392b; color: #fff; border-radius: 3px; padding: 0 4px; margin: 1px 2px 0 0; font-size: 11px; }
 .problem { color: #fff; padding: 8px; font-size: 12px; }
 pre { background: #fff; border: 1px solid #d5dae3; padding: 8px; overflow: auto; max-height: 420px; font-size: 12px; }
@@ -53,6 +54,10 @@ pre { background: #fff; border: 1px solid #d5dae3; padding: 8px; overflow: auto;
 <tr><th>split</th><th>images</th><th>%</th><th>subjects</th><th>studies</th></tr>
 {{range .Counts}}<tr><td>{{.Split}}</td><td class="n">{{.Images}}</td><td class="n">{{printf "%.1f" .Percent}}</td><td class="n">{{.Subjects}}</td><td class="n">{{.Studies}}</td></tr>
 {{end}}</table>
+{{if .Views}}<table>
+<tr><th>ViewPosition</th>{{range .Splits}}<th>{{.}}</th>{{end}}<th>all</th></tr>
+{{range .Views}}<tr><td>{{.View}}</td>{{range .Counts}}<td class="n">{{.}}</td>{{end}}</tr>
+{{end}}</table>{{end}}
 
 <h2 id="labels">Label prevalence per split</h2>
 <p class="muted">Percent of the split's images whose label is positive (1.0), uncertain (-1.0), negative (0.0) or not mentioned (empty). Labels are read by column name.</p>
@@ -101,7 +106,7 @@ pre { background: #fff; border: 1px solid #d5dae3; padding: 8px; overflow: auto;
 </main>
 </body>
 </html>
-{{define "tile"}}<figure class="tile"><div class="ov">{{if .Problem}}<div class="problem">{{.Problem}}</div>{{else}}<img src="{{.Image}}" alt="{{.DicomID}}" width="224" height="224"><img class="contour" src="{{.Contour}}" alt="" width="224" height="224">{{end}}</div><figcaption title="{{.Rel}}">{{.DicomID}}<br>{{.Split}}{{if .HasQA}} &middot; fg {{printf "%.3f" .FG}} &middot; p {{printf "%.3f" .Prob}} &middot; L/R {{num .LR}}{{end}}{{if .Flags}}<br>{{range .Flags}}<span class="flag">{{.}}</span>{{end}}{{end}}</figcaption></figure>{{end}}
+{{define "tile"}}<figure class="tile"><div class="ov">{{if .Problem}}<div class="problem">{{.Problem}}</div>{{else}}<img src="{{.Image}}" alt="{{.DicomID}}" width="224" height="224"><img class="contour" src="{{.Contour}}" alt="" width="224" height="224">{{end}}</div><figcaption title="{{.Rel}}"><span class="id">{{.DicomID}}</span><br>{{.Split}}{{if .HasQA}} &middot; fg {{printf "%.3f" .FG}} &middot; p {{printf "%.3f" .Prob}} &middot; L/R {{num .LR}}{{end}}{{if .Flags}}<br>{{range .Flags}}<span class="flag">{{.}}</span>{{end}}{{end}}</figcaption></figure>{{end}}
 `
 
 // parseTemplate compiles the page with its helper functions.

@@ -102,14 +102,15 @@ func (c *Cleaner) Clean(dst *image.Gray, prob []float32) {
 		bin[i] = b2u8(v > thr) // NaN is background
 	}
 	if c.p.Kernel > 1 {
-		c.m.prepare(w, h)
+		c.m.prepare(w, h, c.kernel)
+		c.m.load(bin)
 		open := func() {
-			c.m.repeat(bin, c.kernel, false, c.p.OpenIterations)
-			c.m.repeat(bin, c.kernel, true, c.p.OpenIterations)
+			c.m.repeat(c.kernel, false, c.p.OpenIterations)
+			c.m.repeat(c.kernel, true, c.p.OpenIterations)
 		}
 		closing := func() {
-			c.m.repeat(bin, c.kernel, true, c.p.CloseIterations)
-			c.m.repeat(bin, c.kernel, false, c.p.CloseIterations)
+			c.m.repeat(c.kernel, true, c.p.CloseIterations)
+			c.m.repeat(c.kernel, false, c.p.CloseIterations)
 		}
 		if c.p.Order == CloseThenOpen {
 			closing()
@@ -118,6 +119,7 @@ func (c *Cleaner) Clean(dst *image.Gray, prob []float32) {
 			open()
 			closing()
 		}
+		c.m.store(bin)
 	}
 	if c.p.Keep > 0 {
 		c.keepLargest(bin, w, h)
@@ -143,28 +145,20 @@ func (c *Cleaner) keepLargest(bin []byte, w, h int) {
 	for _, i := range c.keep {
 		ok[c.lab.Components[i].Label] = true
 	}
-	for i, l := range c.lab.Labels {
-		if l != 0 && !ok[l] {
-			bin[i] = 0
-		}
-	}
+	c.lab.Paint(bin, w, 0, func(l int32) bool { return !ok[l] })
 }
 
 // fillHoles sets every background region that does not touch the border.
 func (c *Cleaner) fillHoles(bin []byte, w, h int) {
-	if c.lab.Label(bin, w, h, false, cc.Four) == 0 {
-		return
+	ncomp := c.lab.Label(bin, w, h, false, cc.Four)
+	if cap(c.keepOK) < ncomp+1 {
+		c.keepOK = make([]bool, ncomp+1)
 	}
+	hole := c.keepOK[:ncomp+1]
+	hole[0] = false
 	for _, comp := range c.lab.Components {
 		b := comp.Bounds
-		if b.Min.X > 0 && b.Min.Y > 0 && b.Max.X < w && b.Max.Y < h {
-			for y := b.Min.Y; y < b.Max.Y; y++ {
-				for x := b.Min.X; x < b.Max.X; x++ {
-					if c.lab.Labels[y*w+x] == comp.Label {
-						bin[y*w+x] = 1
-					}
-				}
-			}
-		}
+		hole[comp.Label] = b.Min.X > 0 && b.Min.Y > 0 && b.Max.X < w && b.Max.Y < h
 	}
+	c.lab.Paint(bin, w, 1, func(l int32) bool { return hole[l] })
 }

@@ -3,6 +3,7 @@ package imgproc
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -15,6 +16,9 @@ import (
 // fill gigabytes. MIMIC originals have about 7.8 M pixels, the largest
 // about 15 M.
 const DefaultMaxPixels = 40 << 20
+
+// maxScans is the most scans a file may have (libjpeg-turbo's limit).
+const maxScans = 500
 
 // Decoder names, as reported by (*Decoder).Name.
 const (
@@ -104,6 +108,13 @@ func (d *Decoder) decodeGo(data []byte) (*image.Gray, error) {
 	}
 	if int64(cfg.Width)*int64(cfg.Height) > int64(d.MaxPixels) {
 		return nil, &DecodeError{Decoder: DecoderGo, Kind: ErrUnsupported, Msg: "image too large"}
+	}
+	// Each SOS marker is a scan over the whole image: bound them as
+	// libjpeg-turbo's TJFLAG_LIMITSCANS does, so a crafted progressive file
+	// cannot take minutes. (0xFF 0xDA never occurs inside entropy-coded
+	// data, where 0xFF is followed by 0x00 or a restart marker.)
+	if n := bytes.Count(data, []byte{0xFF, 0xDA}); n > maxScans {
+		return nil, &DecodeError{Decoder: DecoderGo, Kind: ErrCorrupt, Msg: fmt.Sprintf("%d scans (more than %d)", n, maxScans)}
 	}
 	m, err := jpeg.Decode(bytes.NewReader(data))
 	if err != nil {

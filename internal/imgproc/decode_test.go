@@ -67,6 +67,7 @@ func TestDecodersAgree(t *testing.T) {
 		paths = paths[:20]
 	}
 	hist := [3]int{}
+	var ndiff, npix int
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
 		if err != nil {
@@ -89,8 +90,11 @@ func TestDecodersAgree(t *testing.T) {
 			t.Errorf("%s: %d pixels differ, max %d at %v", p, n, maxd, at)
 		}
 		hist[min(maxd, 2)]++
+		ndiff += n
+		npix += len(a.Pix)
 	}
-	t.Logf("%d images: max diff 0 in %d, 1 in %d, >1 in %d", len(paths), hist[0], hist[1], hist[2])
+	t.Logf("%d images: max diff 0 in %d, 1 in %d, >1 in %d; %.2f%% of pixels differ",
+		len(paths), hist[0], hist[1], hist[2], 100*float64(ndiff)/float64(npix))
 }
 
 func cloneGray(g *image.Gray) *image.Gray {

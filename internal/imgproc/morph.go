@@ -58,81 +58,171 @@ func abs(x int) int {
 	return x
 }
 
-// morph applies binary erosion or dilation with OpenCV's semantics for
+// morph applies binary erosion and dilation with OpenCV's semantics for
 // erode/dilate with the default border (pixels outside the image are
-// ignored) on 0/1 images of w x h, reusing its buffers.
+// ignored). It works on a bitmap, 64 pixels per word, so a 224x224 mask
+// is 4 words a row and an operation costs a few thousand word operations.
 type morph struct {
-	w, h   int
-	prefix []int32 // per row, w+1 running counts of set pixels
-	tmp    []byte
+	w, h, nw int
+	cur, tmp []uint64   // h rows of nw words; bits past w are kept 0
+	hor      [][]uint64 // per distinct kernel span, the row-wise result
+	spans    [][2]int   // distinct (Lo, Hi) of the kernel rows
+	rowSpan  []int      // kernel row -> index into spans (-1: empty row)
 }
 
-// prepare sizes the buffers.
-func (m *morph) prepare(w, h int) {
-	m.w, m.h = w, h
-	if n := (w + 1) * h; cap(m.prefix) < n {
-		m.prefix = make([]int32, n)
-	} else {
-		m.prefix = m.prefix[:n]
+// prepare sizes the buffers for w x h images and kernel k.
+func (m *morph) prepare(w, h int, k Kernel) {
+	m.w, m.h, m.nw = w, h, (w+63)/64
+	n := h * m.nw
+	if cap(m.cur) < n {
+		m.cur, m.tmp = make([]uint64, n), make([]uint64, n)
 	}
-	if cap(m.tmp) < w*h {
-		m.tmp = make([]byte, w*h)
+	m.cur, m.tmp = m.cur[:n], m.tmp[:n]
+	m.spans = m.spans[:0]
+	m.rowSpan = m.rowSpan[:0]
+	for i := range k.Size {
+		idx := -1
+		if k.Lo[i] <= k.Hi[i] {
+			sp := [2]int{k.Lo[i], k.Hi[i]}
+			for j, t := range m.spans {
+				if t == sp {
+					idx = j
+				}
+			}
+			if idx < 0 {
+				idx = len(m.spans)
+				m.spans = append(m.spans, sp)
+			}
+		}
+		m.rowSpan = append(m.rowSpan, idx)
 	}
-	m.tmp = m.tmp[:w*h]
+	for len(m.hor) < len(m.spans) {
+		m.hor = append(m.hor, nil)
+	}
+	for i := range m.spans {
+		if cap(m.hor[i]) < n {
+			m.hor[i] = make([]uint64, n)
+		}
+		m.hor[i] = m.hor[i][:n]
+	}
 }
 
-// apply writes erode(src) (dilate when dilate is true) into dst; both are
-// 0/1 slices of w*h and must not alias.
-func (m *morph) apply(dst, src []byte, k Kernel, dilate bool) {
-	w, h := m.w, m.h
-	for y := 0; y < h; y++ {
-		p := m.prefix[y*(w+1) : (y+1)*(w+1)]
-		s := src[y*w : (y+1)*w]
-		p[0] = 0
-		for x, v := range s {
-			p[x+1] = p[x] + int32(v)
+// load packs a 0/non-zero slice of w*h bytes into the bitmap.
+func (m *morph) load(pix []byte) {
+	clear(m.cur)
+	for y := 0; y < m.h; y++ {
+		row := m.cur[y*m.nw : (y+1)*m.nw]
+		for x, v := range pix[y*m.w : (y+1)*m.w] {
+			if v != 0 {
+				row[x>>6] |= 1 << (x & 63)
+			}
 		}
 	}
+}
+
+// store unpacks the bitmap into a 0/1 slice of w*h bytes.
+func (m *morph) store(pix []byte) {
+	for y := 0; y < m.h; y++ {
+		row := m.cur[y*m.nw : (y+1)*m.nw]
+		out := pix[y*m.w : (y+1)*m.w]
+		for x := range out {
+			out[x] = byte(row[x>>6]>>(x&63)) & 1
+		}
+	}
+}
+
+// shifted returns word i of a row shifted so that bit x of the result is
+// bit x+s of src; bits outside the row read as fill.
+func shifted(src []uint64, i, s int, fill uint64) uint64 {
+	o := i*64 + s
+	q, r := o>>6, uint(o&63) // arithmetic shift: floor division
+	get := func(j int) uint64 {
+		if j < 0 || j >= len(src) {
+			return fill
+		}
+		return src[j]
+	}
+	if r == 0 {
+		return get(q)
+	}
+	return get(q)>>r | get(q+1)<<(64-r)
+}
+
+// op runs one erosion (dilate false) or dilation of cur with kernel k
+// (the one given to prepare) into cur.
+func (m *morph) op(k Kernel, dilate bool) {
+	nw, w := m.nw, m.w
+	fill := ^uint64(0) // erosion: outside pixels never clear a result
+	if dilate {
+		fill = 0
+	}
+	// Padding bits past w read as fill too.
+	pad := uint64(0)
+	if w%64 != 0 {
+		pad = ^uint64(0) << (w % 64)
+	}
+	last := uint64(^uint64(0))
+	if w%64 != 0 {
+		last = ^pad
+	}
+	for y := 0; y < m.h; y++ {
+		row := m.cur[y*nw : (y+1)*nw]
+		row[nw-1] = row[nw-1]&last | pad&fill
+	}
+	// Horizontal pass per distinct span.
+	for si, sp := range m.spans {
+		hor := m.hor[si]
+		for y := 0; y < m.h; y++ {
+			src := m.cur[y*nw : (y+1)*nw]
+			dst := hor[y*nw : (y+1)*nw]
+			for i := range dst {
+				acc := fill // the identity: 0 for OR, all ones for AND
+				for s := sp[0]; s <= sp[1]; s++ {
+					v := shifted(src, i, s, fill)
+					if dilate {
+						acc |= v
+					} else {
+						acc &= v
+					}
+				}
+				dst[i] = acc
+			}
+		}
+	}
+	// Vertical pass: combine the kernel rows that fall inside the image.
 	c := k.Size / 2
-	for y := 0; y < h; y++ {
-		d := dst[y*w : (y+1)*w]
-		for x := range d {
-			// Erosion: every in-image pixel under the kernel is set.
-			// Dilation: some in-image pixel under the kernel is set.
-			hit := !dilate
-			for i := 0; i < k.Size; i++ {
-				yy := y + i - c
-				if yy < 0 || yy >= h || k.Lo[i] > k.Hi[i] {
-					continue
-				}
-				x0, x1 := max(x+k.Lo[i], 0), min(x+k.Hi[i]+1, w)
-				if x0 >= x1 {
-					continue
-				}
-				p := m.prefix[yy*(w+1):]
-				set := p[x1] - p[x0]
-				if dilate && set > 0 {
-					hit = true
-					break
-				}
-				if !dilate && set != int32(x1-x0) {
-					hit = false
-					break
-				}
-			}
-			d[x] = 0
-			if hit {
-				d[x] = 1
+	for y := 0; y < m.h; y++ {
+		dst := m.tmp[y*nw : (y+1)*nw]
+		for i := range dst {
+			if dilate {
+				dst[i] = 0
+			} else {
+				dst[i] = ^uint64(0)
 			}
 		}
+		for i, si := range m.rowSpan {
+			yy := y + i - c
+			if si < 0 || yy < 0 || yy >= m.h {
+				continue
+			}
+			src := m.hor[si][yy*nw : (yy+1)*nw]
+			for j := range dst {
+				if dilate {
+					dst[j] |= src[j]
+				} else {
+					dst[j] &= src[j]
+				}
+			}
+		}
+		dst[nw-1] &= last
 	}
+	m.cur, m.tmp = m.tmp, m.cur
 }
 
-// repeat applies erode or dilate n times to buf in place.
-func (m *morph) repeat(buf []byte, k Kernel, dilate bool, n int) {
+// repeat runs n erosions or dilations.
+func (m *morph) repeat(k Kernel, dilate bool, n int) {
 	for range n {
-		m.apply(m.tmp, buf, k, dilate)
-		copy(buf, m.tmp)
+		m.op(k, dilate)
 	}
 }
 
@@ -152,10 +242,12 @@ func Dilate(dst, src *image.Gray, k Kernel, iterations int) {
 func morphGray(dst, src *image.Gray, k Kernel, dilate bool, n int) {
 	w, h := src.Rect.Dx(), src.Rect.Dy()
 	var m morph
-	m.prepare(w, h)
+	m.prepare(w, h, k)
 	buf := make([]byte, w*h)
 	toBinary(buf, src)
-	m.repeat(buf, k, dilate, n)
+	m.load(buf)
+	m.repeat(k, dilate, n)
+	m.store(buf)
 	fromBinary(dst, buf)
 }
 

@@ -45,19 +45,21 @@ func areaFast(dst, src *image.Gray, fx, fy int) {
 type areaPlan struct {
 	sw, sh, dw, dh int
 
-	// Horizontal pass: every destination column has taps (padded with
-	// zero weights, which leave a float32 sum unchanged). Tap k of column
-	// dx reads source column xidx[k*dw+dx] with weight xw[k*dw+dx].
-	taps int
-	xidx []int32
-	xw   []float32
+	// Horizontal pass: destination column dx sums source columns
+	// xstart[dx] .. xstart[dx]+taps-1 with weights xw[dx*taps:][:taps], in
+	// order. The window is the same width for every column, padded with
+	// zero weights before and after the real taps: adding +0 to a sum, or
+	// starting it from +0, leaves a float32 sum bit for bit unchanged.
+	taps   int
+	xstart []int32
+	xw     []float32
 
 	// Vertical pass, OpenCV's ytab in order: entry j adds beta[j] times
 	// source row ysrc[j] to destination row ydst[j].
 	ysrc, ydst []int32
 	ybeta      []float32
 
-	buf, sum []float32
+	buf, buf2, sum []float32
 }
 
 // areaTab is computeResizeAreaTab: for each destination index, the
@@ -86,34 +88,33 @@ func areaTab(ssize, dsize int, add func(d, s int, w float32)) {
 
 // prepare (re)builds the tables when the sizes change.
 func (p *areaPlan) prepare(sw, sh, dw, dh int) {
-	if p.sw == sw && p.sh == sh && p.dw == dw && p.dh == dh && p.xidx != nil {
+	if p.sw == sw && p.sh == sh && p.dw == dw && p.dh == dh && p.xstart != nil {
 		return
 	}
 	p.sw, p.sh, p.dw, p.dh = sw, sh, dw, dh
 
-	// Count taps per column to size the padded table.
-	counts := make([]int, dw)
-	areaTab(sw, dw, func(d, _ int, _ float32) { counts[d]++ })
-	p.taps = 0
-	for _, c := range counts {
-		p.taps = max(p.taps, c)
+	// Find each column's first and last tap to size the window.
+	first := make([]int, dw)
+	last := make([]int, dw)
+	for d := range first {
+		first[d], last[d] = sw, -1
 	}
-	p.xidx = sizedInt32(p.xidx, p.taps*dw)
+	areaTab(sw, dw, func(d, s int, _ float32) {
+		first[d], last[d] = min(first[d], s), max(last[d], s)
+	})
+	p.taps = 0
+	for d := range first {
+		p.taps = max(p.taps, last[d]-first[d]+1)
+	}
+	p.xstart = sizedInt32(p.xstart, dw)
 	p.xw = sizedFloat32(p.xw, p.taps*dw)
 	clear(p.xw)
-	clear(counts)
-	areaTab(sw, dw, func(d, s int, w float32) {
-		k := counts[d]
-		counts[d]++
-		p.xidx[k*dw+d] = int32(s)
-		p.xw[k*dw+d] = w
-	})
-	// Padding taps repeat the last real column with weight 0.
-	for d, c := range counts {
-		for k := c; k < p.taps; k++ {
-			p.xidx[k*dw+d] = p.xidx[(c-1)*dw+d]
-		}
+	for d := range first {
+		p.xstart[d] = int32(min(first[d], sw-p.taps))
 	}
+	areaTab(sw, dw, func(d, s int, w float32) {
+		p.xw[d*p.taps+s-int(p.xstart[d])] = w
+	})
 
 	p.ysrc, p.ydst, p.ybeta = p.ysrc[:0], p.ydst[:0], p.ybeta[:0]
 	areaTab(sh, dh, func(d, s int, w float32) {
@@ -122,42 +123,72 @@ func (p *areaPlan) prepare(sw, sh, dw, dh int) {
 		p.ybeta = append(p.ybeta, w)
 	})
 	p.buf = sizedFloat32(p.buf, dw)
+	p.buf2 = sizedFloat32(p.buf2, dw)
 	p.sum = sizedFloat32(p.sum, dw)
 }
 
-// hpass computes OpenCV's buf for one source row: per destination column,
-// the weighted sum of its taps accumulated in tap order. Looping over taps
-// outside and columns inside keeps each column's order while letting the
-// CPU overlap independent columns.
-func (p *areaPlan) hpass(s []byte) {
-	dw := p.dw
-	buf := p.buf[:dw]
-	idx, w := p.xidx[:dw], p.xw[:dw]
-	for dx := range buf {
-		buf[dx] = float32(s[idx[dx]]) * w[dx]
-	}
-	for k := 1; k < p.taps; k++ {
-		idx, w := p.xidx[k*dw:(k+1)*dw], p.xw[k*dw:(k+1)*dw]
-		for dx := range buf {
-			// The conversion rounds the product: no FMA, as in OpenCV.
-			buf[dx] += float32(float32(s[idx[dx]]) * w[dx])
+// hpass2 computes OpenCV's buf for two source rows at once (into b0 and
+// b1): per destination column, the weighted sum of its taps accumulated in
+// tap order, every product rounded to float32 before the add (no FMA), as
+// OpenCV computes it. Two columns of two rows advance together, so four
+// independent sums overlap in the CPU and share the weight loads.
+func (p *areaPlan) hpass2(s0, s1 []byte, b0, b1 []float32) {
+	n := p.taps
+	b0, b1 = b0[:p.dw], b1[:p.dw]
+	dx := 0
+	for ; dx+2 <= len(b0); dx += 2 {
+		x0, x1 := p.xstart[dx], p.xstart[dx+1]
+		r00, r01 := s0[x0:][:n], s0[x1:][:n]
+		r10, r11 := s1[x0:][:n], s1[x1:][:n]
+		w0 := p.xw[dx*n:][:n]
+		w1 := p.xw[(dx+1)*n:][:n]
+		var a00, a01, a10, a11 float32
+		for k := range n {
+			a00 += float32(float32(r00[k]) * w0[k])
+			a01 += float32(float32(r01[k]) * w1[k])
+			a10 += float32(float32(r10[k]) * w0[k])
+			a11 += float32(float32(r11[k]) * w1[k])
 		}
+		b0[dx], b0[dx+1], b1[dx], b1[dx+1] = a00, a01, a10, a11
+	}
+	for ; dx < len(b0); dx++ {
+		r0, r1 := s0[p.xstart[dx]:][:n], s1[p.xstart[dx]:][:n]
+		w := p.xw[dx*n:][:n]
+		var a0, a1 float32
+		for k := range n {
+			a0 += float32(float32(r0[k]) * w[k])
+			a1 += float32(float32(r1[k]) * w[k])
+		}
+		b0[dx], b1[dx] = a0, a1
 	}
 }
 
-// run is ResizeArea_Invoker over all rows.
+// run is ResizeArea_Invoker over all rows. Source rows are consumed in
+// increasing order, so each horizontal pass computes a row and the next
+// one together and keeps both.
 func (p *areaPlan) run(dst, src *image.Gray) {
 	dw := p.dw
-	sum, buf := p.sum[:dw], p.buf[:dw]
+	sum := p.sum[:dw]
 	clear(sum)
 	prevDy := int(p.ydst[0])
-	lastRow := -1
-	for j, sy := range p.ysrc {
+	rowA, rowB := -1, -1 // source rows held in buf and buf2
+	row := func(y int) []byte { return src.Pix[y*src.Stride : y*src.Stride+p.sw] }
+	for j, sy32 := range p.ysrc {
+		sy := int(sy32)
 		dy, beta := int(p.ydst[j]), p.ybeta[j]
-		if int(sy) != lastRow {
-			p.hpass(src.Pix[int(sy)*src.Stride : int(sy)*src.Stride+p.sw])
-			lastRow = int(sy)
+		var buf []float32
+		switch sy {
+		case rowA:
+			buf = p.buf
+		case rowB:
+			buf = p.buf2
+		default:
+			next := min(sy+1, p.sh-1)
+			p.hpass2(row(sy), row(next), p.buf, p.buf2)
+			rowA, rowB = sy, next
+			buf = p.buf
 		}
+		buf = buf[:dw]
 		if dy != prevDy {
 			out := dst.Pix[prevDy*dst.Stride : prevDy*dst.Stride+dw]
 			for dx := range out {

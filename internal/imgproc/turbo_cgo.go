@@ -74,7 +74,10 @@ static int cxl_tj_header(cxl_tj *t, const unsigned char *buf, unsigned long n) {
 }
 
 static int cxl_tj_decode(cxl_tj *t, const unsigned char *buf, unsigned long n, unsigned char *dst, int pitch, int pf) {
-	return t->decompress(t->h, buf, n, dst, t->width, pitch, t->height, pf, 0);
+	// TJFLAG_LIMITSCANS (32768): fail on progressive files with more than
+	// 500 scans, which could otherwise take minutes (older libraries ignore
+	// the flag).
+	return t->decompress(t->h, buf, n, dst, t->width, pitch, t->height, pf, 32768);
 }
 
 static int cxl_tj_errcode(cxl_tj *t) { return t->errcode(t->h); }

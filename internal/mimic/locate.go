@@ -12,6 +12,11 @@ import (
 // Files are the CSVs and lists of a MIMIC-CXR-JPG tree. Empty paths mean
 // the file was not found (only Metadata is required).
 type Files struct {
+	// Root is the folder the image paths (files/pXX/...) are relative to:
+	// the folder given to Locate when it holds files/, else the metadata
+	// CSV's folder when that one does (PhysioNet's download keeps the CSVs
+	// next to files/ in physionet.org/files/mimic-cxr-jpg/2.0.0), else the
+	// folder given.
 	Root           string
 	Metadata       string
 	Split          string
@@ -86,6 +91,9 @@ func Locate(root string) (Files, error) {
 	if f.Metadata == "" {
 		return f, fmt.Errorf("locate MIMIC files: no %s or %s.gz under %s", MetadataName, MetadataName, root)
 	}
+	if !isDir(filepath.Join(root, "files")) && isDir(filepath.Join(filepath.Dir(f.Metadata), "files")) {
+		f.Root = filepath.Dir(f.Metadata)
+	}
 	return f, nil
 }
 
@@ -116,4 +124,10 @@ func isPatientDir(name string) bool {
 		}
 	}
 	return true
+}
+
+// isDir reports whether p is a folder.
+func isDir(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
 }

@@ -20,6 +20,7 @@ type readCloser struct {
 	closers []io.Closer
 }
 
+// Close closes the decompressor, then the file, returning the first error.
 func (r *readCloser) Close() error {
 	var first error
 	for _, c := range r.closers {
@@ -70,6 +71,7 @@ type pathErrReader struct {
 	path string
 }
 
+// Read reads from the decompressor, naming the file in its errors.
 func (p *pathErrReader) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
 	if err != nil && err != io.EOF {

@@ -335,6 +335,16 @@ func TestLocate(t *testing.T) {
 	if want := filepath.Join(root, "physionet.org/files/mimic-cxr-jpg/2.0.0/mimic-cxr-2.0.0-metadata.csv.gz"); f.Metadata != want {
 		t.Fatalf("metadata %q, want %q", f.Metadata, want)
 	}
+	if f.Root != root {
+		t.Errorf("root %q, want %q (no files/ next to the metadata)", f.Root, root)
+	}
+	// PhysioNet's layout: files/ next to the CSVs, none at the given root.
+	pn := t.TempDir()
+	os.MkdirAll(filepath.Join(pn, "physionet.org/files/mimic-cxr-jpg/2.0.0/files/p10"), 0o755)
+	os.WriteFile(filepath.Join(pn, "physionet.org/files/mimic-cxr-jpg/2.0.0", MetadataName), []byte("x"), 0o644)
+	if g, err := Locate(pn); err != nil || g.Root != filepath.Join(pn, "physionet.org/files/mimic-cxr-jpg/2.0.0") {
+		t.Errorf("PhysioNet layout: root %q, %v", g.Root, err)
+	}
 	mk("x/mimic-cxr-2.0.0-metadata.csv.gz")
 	f, err = Locate(root)
 	if err != nil {

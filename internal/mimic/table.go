@@ -61,7 +61,11 @@ func newTable(path string, src io.ReadCloser, reuse bool) (*table, error) {
 func (t *table) col(name string) (int, error) {
 	i, ok := t.index[name]
 	if !ok {
-		return 0, fmt.Errorf("read %s: line 1: missing column %q (header has %s)", t.path, name, strings.Join(t.header, ","))
+		have := strings.Join(t.header, ",")
+		if len(have) > 300 { // a binary file read as CSV has a silly header
+			have = have[:300] + "..."
+		}
+		return 0, fmt.Errorf("read %s: line 1: missing column %q (header has %s)", t.path, name, have)
 	}
 	return i, nil
 }
@@ -77,7 +81,8 @@ func (t *table) next() ([]string, error) {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
 			if errors.Is(pe.Err, csv.ErrFieldCount) {
-				return nil, fmt.Errorf("read %s: line %d: wrong number of fields (header has %d)", t.path, pe.StartLine, len(t.header))
+				// encoding/csv returns the row along with ErrFieldCount.
+				return nil, fmt.Errorf("read %s: line %d: wrong number of fields: %d, header has %d", t.path, pe.StartLine, len(rec), len(t.header))
 			}
 			return nil, fmt.Errorf("read %s: line %d: %w", t.path, pe.StartLine, pe.Err)
 		}
@@ -111,6 +116,7 @@ const (
 	ReasonBadLabel  = "bad_label"
 )
 
+// Error gives "file: line N: detail".
 func (e *RowError) Error() string {
 	return fmt.Sprintf("%s: line %d: %s", e.File, e.Line, e.Detail)
 }

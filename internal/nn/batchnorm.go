@@ -176,22 +176,19 @@ func (l *bnLayer) dropBlockMask(g *Graph) {
 func (l *bnLayer) backward(g *Graph) {
 	x, y := l.in[0], l.out
 	n, c, hw := g.n, x.C, x.HW()
+	// Pass 1 per channel: g = dy masked by ReLU (written back over dy,
+	// which only this layer reads), sum(g) and sum(g*x); then
+	// sum(g*xhat) = invstd*(sum(g*x) - mean*sum(g)).
 	g.e.For(c, func(_, lo, hi int) {
 		for ch := lo; ch < hi; ch++ {
 			var sg, sgx float64
-			mean, is := float32(l.mean[ch]), float32(l.invstd[ch])
 			for i := 0; i < n; i++ {
 				o := (i*c + ch) * hw
-				xs, ys, dys := x.Data[o:o+hw], y.Data[o:o+hw], y.Grad[o:o+hw]
-				for j, d := range dys {
-					if l.relu && ys[j] <= 0 {
-						continue
-					}
-					sg += float64(d)
-					sgx += float64(d) * float64((xs[j]-mean)*is)
-				}
+				a, b := reluGradSums(x.Data[o:o+hw], y.Data[o:o+hw], y.Grad[o:o+hw], l.relu)
+				sg += a
+				sgx += b
 			}
-			l.sumG[ch], l.sumGX[ch] = sg, sgx
+			l.sumG[ch], l.sumGX[ch] = sg, (sgx-l.mean[ch]*sg)*l.invstd[ch]
 		}
 	})
 	dg, db := g.pgrad(0, l.gamma), g.pgrad(0, l.beta)
@@ -205,29 +202,68 @@ func (l *bnLayer) backward(g *Graph) {
 	cnt := float64(n * hw)
 	g.perPlane(c, func(_, i, ch int) {
 		o := (i*c + ch) * hw
-		xs, ys, dys, dxs := x.Data[o:o+hw], y.Data[o:o+hw], y.Grad[o:o+hw], x.Grad[o:o+hw]
-		mean, is := float32(l.mean[ch]), float32(l.invstd[ch])
-		// dx = gamma*invstd*(g - mean(g) - xhat*mean(g*xhat)), g = dy masked by ReLU.
-		k := float32(float64(l.gamma.Data[ch]) * l.invstd[ch])
-		mg := float32(l.sumG[ch] / cnt)
-		mgx := float32(l.sumGX[ch] / cnt)
+		// dx = gamma*invstd*(g - mean(g) - xhat*mean(g*xhat))
+		//    = k*g + a*x + b  with the constants below.
+		k := l.gamma.Data[ch] * float32(l.invstd[ch])
+		a := -k * float32(l.invstd[ch]*l.sumGX[ch]/cnt)
+		b := -k*float32(l.sumG[ch]/cnt) - a*float32(l.mean[ch])
+		xs, gs, dxs := x.Data[o:o+hw], y.Grad[o:o+hw], x.Grad[o:o+hw]
 		var m []uint8
 		if l.dbOn {
 			m = l.mask[o : o+hw]
 		}
-		for j, d := range dys {
-			if l.relu && ys[j] <= 0 {
-				d = 0
-			}
-			v := k * (d - mg - (xs[j]-mean)*is*mgx)
-			if m != nil {
-				v *= float32(m[j]) * l.scale
-			}
-			if l.acc[0] {
-				dxs[j] += v
-			} else {
-				dxs[j] = v
-			}
-		}
+		bnInputGrad(dxs, gs, xs, m, k, a, b, l.scale, l.acc[0])
 	})
+}
+
+// reluGradSums replaces dy by dy*(y > 0) when relu is set (branch-free:
+// y is a ReLU output, so y > 0 exactly when its bits are non-zero) and
+// returns sum(g) and sum(g*x), accumulated in float32 over short runs and
+// in float64 across them.
+func reluGradSums(x, y, dy []float32, relu bool) (float64, float64) {
+	var sg, sgx float64
+	for len(dy) > 0 {
+		r := min(len(dy), 256)
+		var a, b float32
+		xs, ys, ds := x[:r], y[:r], dy[:r]
+		for j, d := range ds {
+			if relu {
+				u := math.Float32bits(ys[j])
+				keep := -((u | -u) >> 31) // all ones when u != 0
+				d = math.Float32frombits(math.Float32bits(d) & keep)
+				ds[j] = d
+			}
+			a += d
+			b += d * xs[j]
+		}
+		sg += float64(a)
+		sgx += float64(b)
+		x, y, dy = x[r:], y[r:], dy[r:]
+	}
+	return sg, sgx
+}
+
+// bnInputGrad writes (or adds) k*g + a*x + b, times the DropBlock mask and
+// scale when m is set, into dx.
+func bnInputGrad(dx, g, x []float32, m []uint8, k, a, b, scale float32, acc bool) {
+	g, x = g[:len(dx)], x[:len(dx)]
+	switch {
+	case m == nil && !acc:
+		for j, v := range g {
+			dx[j] = k*v + a*x[j] + b
+		}
+	case m == nil:
+		for j, v := range g {
+			dx[j] += k*v + a*x[j] + b
+		}
+	default:
+		m = m[:len(dx)]
+		for j, v := range g {
+			d := (k*v + a*x[j] + b) * float32(m[j]) * scale
+			if acc {
+				d += dx[j]
+			}
+			dx[j] = d
+		}
+	}
 }

@@ -7,7 +7,14 @@ package nn
 //
 // with zeros outside the image. Row order matches OIHW weights.
 func im2col(col, img []float32, c, h, w, k, s, p, oh, ow int) {
-	n := oh * ow
+	im2colRows(col, img, c, h, w, k, s, p, ow, 0, oh)
+}
+
+// im2colRows is im2col restricted to output rows [y0, y1): column
+// (y-y0)*ow + x of each row. Convolutions lower an image a few rows at a
+// time so the columns stay in cache between im2col and sgemm.
+func im2colRows(col, img []float32, c, h, w, k, s, p, ow, y0, y1 int) {
+	n := (y1 - y0) * ow
 	r := 0
 	for ci := 0; ci < c; ci++ {
 		plane := img[ci*h*w : (ci+1)*h*w]
@@ -17,8 +24,8 @@ func im2col(col, img []float32, c, h, w, k, s, p, oh, ow int) {
 				r++
 				// Columns x whose source column x*s-p+kw lies inside.
 				x0, x1 := colRange(w, s, p, kw, ow)
-				for y := 0; y < oh; y++ {
-					dst := row[y*ow : (y+1)*ow]
+				for y := y0; y < y1; y++ {
+					dst := row[(y-y0)*ow : (y-y0+1)*ow]
 					iy := y*s - p + kh
 					if iy < 0 || iy >= h || x0 >= x1 {
 						clear(dst)

@@ -33,8 +33,9 @@ const (
 // Options tune an export. The zero value exports the architecture and base
 // channels the weights declare (or imply) at 224x224.
 type Options struct {
-	// Arch names the architecture ("saunet"); empty means the weights'
-	// "architecture" (or "arch") metadata, else inferred from the names.
+	// Arch names the architecture (one of Archs); empty means the
+	// weights' "architecture" (or "arch") metadata, else what their tensor
+	// names imply.
 	Arch string
 	// Size fixes the input's height and width; 0 means 224 and -1 leaves
 	// them dynamic (any multiple of 8).
@@ -61,19 +62,14 @@ func Build(w *safetensors.File, opt Options) (*pb.ModelProto, error) {
 	}
 	g.nodes = append(g.nodes, &pb.NodeProto{Name: "sigmoid", OpType: "Sigmoid", Input: []string{logits}, Output: []string{OutputName}})
 
-	var h, wd *pb.TensorShapeProto_Dimension
+	h, wd := dimParam("H"), dimParam("W")
 	switch {
-	case opt.Size == 0 || opt.Size > 0:
-		s := int64(224)
-		if opt.Size > 0 {
-			s = int64(opt.Size)
-		}
-		if s%8 != 0 {
-			return nil, fmt.Errorf("export: size %d is not a multiple of 8 (the network pools three times)", s)
-		}
-		h, wd = dimValue(s), dimValue(s)
-	default:
-		h, wd = dimParam("H"), dimParam("W")
+	case opt.Size == 0:
+		h, wd = dimValue(preprocess.Size), dimValue(preprocess.Size)
+	case opt.Size > 0 && opt.Size%8 == 0:
+		h, wd = dimValue(int64(opt.Size)), dimValue(int64(opt.Size))
+	case opt.Size != -1:
+		return nil, fmt.Errorf("export: size %d is not -1 or a positive multiple of 8 (the network pools three times)", opt.Size)
 	}
 	shape := func() *pb.TypeProto {
 		return &pb.TypeProto{Value: &pb.TypeProto_TensorType{TensorType: &pb.TypeProto_Tensor{

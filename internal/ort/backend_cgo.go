@@ -109,6 +109,11 @@ func Open(cfg Config) (*Backend, error) {
 	if err := opts.SetInterOpNumThreads(1); err != nil {
 		return nil, fmt.Errorf("onnxruntime: set inter-op threads: %w", err)
 	}
+	if cfg.NoSpin {
+		if err := opts.AddSessionConfigEntry("session.intra_op.allow_spinning", "0"); err != nil {
+			return nil, fmt.Errorf("onnxruntime: disable spinning: %w", err)
+		}
+	}
 	provider := "CPU"
 	if cfg.CUDA {
 		if err := appendCUDA(opts, cfg.CUDADevice); err != nil {
@@ -142,6 +147,9 @@ func Open(cfg Config) (*Backend, error) {
 	threads := "default threads"
 	if cfg.Threads > 0 {
 		threads = fmt.Sprintf("%d threads", cfg.Threads)
+	}
+	if cfg.NoSpin {
+		threads += " (no spinning)"
 	}
 	b.name = fmt.Sprintf("onnxruntime %s (%s), %s, %s, batch %d", version, path, provider, threads, cfg.MaxBatch)
 	return b, nil

@@ -26,6 +26,11 @@ type Config struct {
 	MaxBatch int
 	// Size is the input's side in pixels; 0 means segment.Size (224).
 	Size int
+	// NoSpin stops ONNX Runtime's intra-op threads from busy-waiting for
+	// work between operators (its default). Spinning is fastest when the
+	// network has the cores to itself; when decoding and encoding workers
+	// share them, it burns CPU they need.
+	NoSpin bool
 	// CUDA selects the CUDA execution provider (device CUDADevice); Open
 	// fails with a clear message when the library lacks it.
 	CUDA       bool

@@ -19,6 +19,10 @@ const (
 	EnvLibCommon = "ONNXRUNTIME_SHARED_LIBRARY_PATH"
 )
 
+// EnvRequire, set to 1, turns the tests that need ONNX Runtime from
+// skipping into failing when it cannot load (CI sets it).
+const EnvRequire = "CXLSEG_REQUIRE_ORT"
+
 // Search describes where Locate looks. The zero value searches from the
 // process's working directory and executable with the real environment.
 type Search struct {

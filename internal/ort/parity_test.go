@@ -31,7 +31,7 @@ func TestParityTorch(t *testing.T) {
 		t.Skip("skipping PyTorch parity: " + err.Error())
 	}
 	const size = 224
-	x, ids, err := onnxtest.RealXrays(shared, 2, size)
+	x, ids, err := onnxtest.RealXrays(shared, 1, size)
 	if err != nil {
 		t.Fatal(err)
 	}

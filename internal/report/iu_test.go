@@ -92,6 +92,13 @@ func TestIUXRayRoundTrip(t *testing.T) {
 	if len(rows) == 0 {
 		t.Fatal("no IU rows")
 	}
+	iuRoundTrip(t, rows, deidentify, true)
+	// With IU's own "XXXX" kept, a wrapped line that starts "XXXX:" reads
+	// as a header, in MIT-LCP's rules as here; logged, not asserted.
+	iuRoundTrip(t, rows, func(s string) string { return s }, false)
+}
+
+func iuRoundTrip(t *testing.T, rows []iuRow, deidentify func(string) string, strict bool) {
 	var okImp, okFind, okChosen int
 	for _, row := range rows {
 		var secs []Section
@@ -113,12 +120,12 @@ func TestIUXRayRoundTrip(t *testing.T) {
 		}
 		if got.Impression == wantImp {
 			okImp++
-		} else {
+		} else if strict {
 			t.Logf("uid %s impression:\n got %q\nwant %q", row.uid, got.Impression, wantImp)
 		}
 		if got.Findings == wantFind {
 			okFind++
-		} else {
+		} else if strict {
 			t.Logf("uid %s findings:\n got %q\nwant %q", row.uid, got.Findings, wantFind)
 		}
 		if wantChosen == "" || got.Chosen() == wantChosen {
@@ -126,13 +133,13 @@ func TestIUXRayRoundTrip(t *testing.T) {
 		}
 	}
 	n := len(rows)
-	t.Logf("IU X-ray: %d reports; impression %d/%d (%.2f%%), findings %d/%d (%.2f%%), chosen %d/%d (%.2f%%)",
-		n, okImp, n, 100*float64(okImp)/float64(n), okFind, n, 100*float64(okFind)/float64(n),
+	t.Logf("IU X-ray (de-identified as ___ %v): %d reports; impression %d/%d (%.2f%%), findings %d/%d (%.2f%%), chosen %d/%d (%.2f%%)",
+		strict, n, okImp, n, 100*float64(okImp)/float64(n), okFind, n, 100*float64(okFind)/float64(n),
 		okChosen, n, 100*float64(okChosen)/float64(n))
 	// Exact agreement is expected; the margin allows for a source text
 	// that itself contains a line beginning like a MIMIC header.
 	for what, ok := range map[string]int{"impression": okImp, "findings": okFind, "chosen": okChosen} {
-		if float64(ok) < 0.99*float64(n) {
+		if strict && float64(ok) < 0.99*float64(n) {
 			t.Errorf("%s matched in %d of %d IU reports, want at least 99%%", what, ok, n)
 		}
 	}

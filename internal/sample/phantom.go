@@ -137,23 +137,31 @@ func diaphragm(p PhantomParams, x, dia float64) float64 {
 // heartMargin is positive inside the heart shadow (an ellipse whose lower
 // part hides behind the diaphragm).
 func heartMargin(p PhantomParams, x, y float64) float64 {
-	cx, cy := 0.5+p.HeartShift, 0.5*(p.DiaphragmR+p.DiaphragmL)+0.01
-	// The left border slopes: the heart is wider low down.
-	wdt := p.HeartWidth * (1 + 0.12*math.Max(-1, math.Min(1, (y-cy)/0.2)))
-	dx := (x - cx) / wdt
-	dy := (y - cy) / 0.21
-	return (1 - math.Sqrt(dx*dx+dy*dy)) * p.HeartWidth
+	// An ellipse whose long axis runs from the base (upper right of the
+	// patient, image left) down to the apex (lower left, image right),
+	// in units where x and y have the same physical scale.
+	const aspect = PhantomHeight / float64(PhantomWidth)
+	cx, cy := 0.5+p.HeartShift, 0.5*(p.DiaphragmR+p.DiaphragmL)-0.07
+	u, v := x-cx, (y-cy)*aspect
+	const c, s = 0.819, 0.574 // cos and sin of 35 degrees
+	along, across := c*u+s*v, -s*u+c*v
+	d := math.Sqrt(sq(along/(1.3*p.HeartWidth)) + sq(across/(0.88*p.HeartWidth)))
+	return (1 - d) * p.HeartWidth
 }
 
 func sq(v float64) float64 { return v * v }
 
 // renderField computes the anatomy at w x h.
-func renderField(p PhantomParams, w, h int) *phantomField {
-	f := &phantomField{w: w, h: h, intensity: make([]float32, w*h), lung: make([]float32, w*h)}
+// renderField computes the anatomy at w x h into f, reusing its slices.
+func renderField(f *phantomField, p PhantomParams, w, h int) {
+	f.w, f.h = w, h
+	f.intensity = grow(f.intensity, w*h)
+	f.lung = grow(f.lung, w*h)
 	r := rand.New(rand.NewPCG(p.Seed, 0x9e3779b97f4a7c15))
 	// Lung texture: value noise at two scales (vessels and
 	// parenchyma).
-	nz := texture{coarse: newNoiseGrid(r, 40, 48), fine: newNoiseGrid(r, 130, 156)}
+	nz := texture{coarse: newNoiseGrid(r, 24, 28), fine: newNoiseGrid(r, 70, 84)}
+	nz.phase = r.Float64() * 2 * math.Pi
 	// Rib phases vary a little per image.
 	ribJitter := r.Float64()*0.01 - 0.005
 	cosT, sinT := math.Cos(p.Tilt), math.Sin(p.Tilt)
@@ -172,7 +180,6 @@ func renderField(p PhantomParams, w, h int) *phantomField {
 			f.lung[j*w+i] = float32(lung)
 		}
 	}
-	return f
 }
 
 // noiseGrid is a grid of random values in -1..1 for value noise.
@@ -204,7 +211,37 @@ func (g *noiseGrid) at(x, y float64) float64 {
 }
 
 // texture is the lung parenchyma and vessel pattern.
-type texture struct{ coarse, fine noiseGrid }
+type texture struct {
+	coarse, fine noiseGrid
+	phase        float64 // angular offset of the vessel pattern
+}
+
+// lungTexture returns the change of brightness inside the lungs: dark
+// fields, darkest at the periphery of the upper zones, brighter at the
+// hila; vessels and parenchyma as noise that fades outwards; and the
+// opacity, if any.
+func lungTexture(p PhantomParams, x, y, lx, lung, body float64, nz *texture) float64 {
+	hilum := math.Exp(-(sq((lx-0.40)/0.08) + sq((y-0.42)/0.10)))
+	tex := 0.7*nz.coarse.at(x, y) + 0.5*nz.fine.at(x, y)
+	// Vascular markings: stripes radiating from the hilum, wavy, fading
+	// towards the periphery.
+	hx, hy := lx-0.42, y-0.43
+	rad := math.Sqrt(hx*hx + hy*hy)
+	theta := math.Atan2(hy, -hx)
+	stripe := math.Cos(18*theta + nz.phase + 4*nz.coarse.at(y, x) + 25*rad)
+	vessel := 0.0
+	if stripe > 0.6 {
+		vessel = sq((stripe-0.6)/0.4) * math.Exp(-rad/0.17)
+	}
+	lungDark := 86 - 30*hilum - 6*tex - 18*vessel*smoothstep(rad-0.04, 0.02)
+	lungDark -= 18 * math.Max(0, y-0.42) // breast and soft tissue over the bases
+	dv := -lung * lungDark * body
+	if p.Opacity > 0 {
+		d := sq((x-p.OpacityX)/p.OpacityR) + sq((y-p.OpacityY)/(p.OpacityR*0.9))
+		dv += lung * p.Opacity * math.Exp(-d) * (0.85 + 0.3*tex)
+	}
+	return dv
+}
 
 // chestAt returns the brightness (about 0-255, before exposure) and lung
 // coverage at (x, y).
@@ -229,7 +266,7 @@ func chestAt(p PhantomParams, x, y, e float64, nz *texture, ribJitter float64) (
 	below := smoothstep(y-diaphragm(p, lx, dia), 0.003)
 	hc := smoothstep(heart, 0.003)
 	med := smoothstep(0.085-ax-0.03*math.Max(0, 0.3-y), 0.012)
-	dense := math.Max(math.Max(26*below, 26*hc), 20*med)
+	dense := math.Max(math.Max(20*below, 24*hc), 20*med)
 	val += dense * body
 	// Gastric bubble under the left hemidiaphragm.
 	if left {
@@ -241,20 +278,14 @@ func chestAt(p PhantomParams, x, y, e float64, nz *texture, ribJitter float64) (
 	// Spine: vertebral bodies with darker discs, faint behind the heart
 	// and abdomen.
 	spine := smoothstep(0.034-ax, 0.006) * smoothstep(y-0.03, 0.02)
-	disc := 0.5 + 0.5*math.Cos(2*math.Pi*(y-0.02)/(0.045+0.01*y))
-	val += spine * (10 + 7*disc) * (1 - 0.4*math.Max(below, hc))
-	// Lungs: dark, darkest at the periphery of the upper zones, brighter
-	// at the hila; vessels and parenchyma as noise that fades outwards.
-	hilum := math.Exp(-(sq((lx-0.40)/0.08) + sq((y-0.42)/0.10)))
-	tex := 0.5*nz.coarse.at(x, y) + nz.fine.at(x, y)
-	vessels := 0.35 + 0.65*math.Exp(-sq((lx-0.38)/0.16))
-	lungDark := 86 - 30*hilum - 8*tex*vessels
-	lungDark -= 18 * math.Max(0, y-0.42) // breast and soft tissue over the bases
-	val -= lung * lungDark * body
-	// Opacity (airspace disease), only inside the lung.
-	if p.Opacity > 0 {
-		d := sq((x-p.OpacityX)/p.OpacityR) + sq((y-p.OpacityY)/(p.OpacityR*0.9))
-		val += lung * p.Opacity * math.Exp(-d) * (0.85 + 0.3*tex)
+	if spine > 0 {
+		disc := 0.5 + 0.5*math.Cos(2*math.Pi*(y-0.02)/(0.045+0.01*y))
+		val += spine * (10 + 7*disc) * (1 - 0.4*math.Max(below, hc))
+	}
+	// Everything below is inside the lungs only; skipping it elsewhere
+	// saves most of the cost and changes nothing (it is scaled by lung).
+	if lung > 0 {
+		val += lungTexture(p, x, y, lx, lung, body, nz)
 	}
 	// Ribs and clavicles over the thorax.
 	thorax := smoothstep(half-0.03-ax, 0.015) * smoothstep(0.78-y, 0.05)
@@ -284,7 +315,7 @@ func chestAt(p PhantomParams, x, y, e float64, nz *texture, ribJitter float64) (
 		// Clavicles: from the sternal notch out and up, S-shaped.
 		s := (ax - 0.05) / 0.36
 		if s > 0 && s < 1 {
-			yc := p.LungTop + 0.06 - 0.085*math.Pow(s, 0.7)
+			yc := p.LungTop + 0.06 - 0.085*s*math.Sqrt(math.Sqrt(1/s)) // s^0.75
 			dc := math.Abs(y-yc) / (0.012 + 0.003*s)
 			val += 20 * smoothstep(1-dc, 0.3) * smoothstep(ax-0.045, 0.015)
 		}
@@ -292,14 +323,40 @@ func chestAt(p PhantomParams, x, y, e float64, nz *texture, ribJitter float64) (
 	return val, lung
 }
 
+// grow returns s resized to n elements, reusing its array when it can.
+func grow(s []float32, n int) []float32 {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return make([]float32, n)
+}
+
 // Phantom renders a phantom chest X-ray of w x h pixels and its lung mask
 // (255 inside the lungs, heart excluded). The result depends only on p
-// and the size.
+// and the size. Use a Renderer to draw many without reallocating.
 func Phantom(p PhantomParams, w, h int) (img, mask *image.Gray) {
+	return new(Renderer).Render(p, w, h)
+}
+
+// Renderer draws phantoms and keeps its buffers between calls: fresh
+// memory is slow to touch in small VMs, and a MIMIC-size phantom needs
+// about 20 MB. A Renderer is not safe for concurrent use.
+type Renderer struct {
+	field     phantomField
+	img, mask *image.Gray
+}
+
+// Render draws a phantom like Phantom. The images it returns are reused
+// by the next call.
+func (rd *Renderer) Render(p PhantomParams, w, h int) (img, mask *image.Gray) {
 	lw, lh := (w+phantomScale-1)/phantomScale, (h+phantomScale-1)/phantomScale
-	f := renderField(p, lw, lh)
-	img = image.NewGray(image.Rect(0, 0, w, h))
-	mask = image.NewGray(image.Rect(0, 0, w, h))
+	f := &rd.field
+	renderField(f, p, lw, lh)
+	if rd.img == nil || rd.img.Rect.Dx() != w || rd.img.Rect.Dy() != h {
+		rd.img = image.NewGray(image.Rect(0, 0, w, h))
+		rd.mask = image.NewGray(image.Rect(0, 0, w, h))
+	}
+	img, mask = rd.img, rd.mask
 	// Bilinear upsampling with half-pixel centres; column weights once.
 	x0s := make([]int, w)
 	fxs := make([]float32, w)
@@ -330,6 +387,7 @@ func Phantom(p PhantomParams, w, h int) (img, mask *image.Gray) {
 			v := a + (b-a)*fy
 			la := l0[x0] + (l0[x0+1]-l0[x0])*fx
 			lb := l1[x0] + (l1[x0+1]-l1[x0])*fx
+			mrow[i] = 0
 			if la+(lb-la)*fy >= 0.5 {
 				mrow[i] = 255
 			}

@@ -142,10 +142,11 @@ func renderPhantoms(dir string, ph []plannedPhantom, workers int) error {
 			// jpegenc writes the bytes image/jpeg would, without its
 			// allocations.
 			var jbuf, pbuf bytes.Buffer
+			var rd Renderer
 			jenc := jpegenc.New(PhantomQuality)
-			penc := png.Encoder{CompressionLevel: png.BestSpeed}
+			penc := png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: new(pngPool)}
 			for k := range jobs {
-				errs[k] = renderOne(dir, ph[k], jenc, &jbuf, &pbuf, &penc)
+				errs[k] = renderOne(dir, ph[k], &rd, jenc, &jbuf, &pbuf, &penc)
 			}
 		}()
 	}
@@ -162,10 +163,10 @@ func renderPhantoms(dir string, ph []plannedPhantom, workers int) error {
 	return nil
 }
 
-func renderOne(dir string, p plannedPhantom, jenc *jpegenc.Encoder, jbuf, pbuf *bytes.Buffer, penc *png.Encoder) error {
+func renderOne(dir string, p plannedPhantom, rd *Renderer, jenc *jpegenc.Encoder, jbuf, pbuf *bytes.Buffer, penc *png.Encoder) error {
 	s := p.study
 	im := &s.images[0]
-	img, mask := Phantom(p.params, PhantomWidth, PhantomHeight)
+	img, mask := rd.Render(p.params, PhantomWidth, PhantomHeight)
 	jbuf.Reset()
 	if err := jenc.Gray(jbuf, img); err != nil {
 		return fmt.Errorf("encode phantom %s: %w", im.dicom, err)
@@ -180,6 +181,15 @@ func renderOne(dir string, p plannedPhantom, jenc *jpegenc.Encoder, jbuf, pbuf *
 	}
 	return writeFileAtomic(filepath.Join(dir, filepath.FromSlash(phantomMaskPath(rel))), pbuf.Bytes())
 }
+
+// pngPool keeps one png.EncoderBuffer for reuse by one worker.
+type pngPool struct{ b *png.EncoderBuffer }
+
+// Get returns the kept buffer, or nil so png allocates one.
+func (p *pngPool) Get() *png.EncoderBuffer { b := p.b; p.b = nil; return b }
+
+// Put keeps b for the next Get.
+func (p *pngPool) Put(b *png.EncoderBuffer) { p.b = b }
 
 // phantomIndex is phantoms.csv: each phantom's files and what it shows.
 func phantomIndex(ph []plannedPhantom) [][]string {

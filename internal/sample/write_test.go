@@ -5,6 +5,8 @@ import (
 	"compress/gzip"
 	"encoding/csv"
 	"image"
+	"image/color"
+	"image/jpeg"
 	_ "image/png"
 	"io"
 	"io/fs"
@@ -67,9 +69,11 @@ func TestWriteDeterministic(t *testing.T) {
 		n = 0
 	}
 	a, b := t.TempDir(), t.TempDir()
-	if _, err := Write(a, Options{Phantoms: n, Seed: 7, Workers: 1}); err != nil {
+	sum, err := Write(a, Options{Phantoms: n, Seed: 7, Workers: 1})
+	if err != nil {
 		t.Fatal(err)
 	}
+	checkPhantoms(t, a, sum, n)
 	if _, err := Write(b, Options{Phantoms: n, Seed: 7, Workers: 2}); err != nil {
 		t.Fatal(err)
 	}
@@ -84,6 +88,69 @@ func TestWriteDeterministic(t *testing.T) {
 		if !bytes.Equal(data, fb[name]) {
 			t.Errorf("%s differs between runs", name)
 		}
+	}
+}
+
+// checkPhantoms checks the phantom images and masks of a tree: MIMIC's
+// size, 1-component JPEG, a PNG mask of the same size, and phantoms.csv.
+func checkPhantoms(t *testing.T, dir string, sum Summary, n int) {
+	t.Helper()
+	if sum.Phantoms != n {
+		t.Errorf("summary has %d phantoms, want %d", sum.Phantoms, n)
+	}
+	found := 0
+	for _, im := range sum.Images {
+		if im.Source != "phantom" {
+			continue
+		}
+		found++
+		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(im.Path)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := jpeg.DecodeConfig(bytes.NewReader(data))
+		if err != nil || cfg.Width != PhantomWidth || cfg.Height != PhantomHeight || cfg.ColorModel != color.GrayModel {
+			t.Errorf("%s: %v %+v", im.Path, err, cfg)
+		}
+		mdata, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(im.Mask)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		mcfg, format, err := image.DecodeConfig(bytes.NewReader(mdata))
+		if err != nil || format != "png" || mcfg.Width != PhantomWidth || mcfg.Height != PhantomHeight {
+			t.Errorf("%s: %v %s %+v", im.Mask, err, format, mcfg)
+		}
+		if im.Expect != ExpectSelected || im.ViewPosition != "PA" {
+			t.Errorf("phantom %+v", im)
+		}
+	}
+	if found != n {
+		t.Errorf("%d phantom images, want %d", found, n)
+	}
+	if n > 0 {
+		idx, err := os.ReadFile(filepath.Join(dir, PhantomIndexFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Count(string(idx), "\n"); got != n+1 {
+			t.Errorf("%s has %d lines, want %d", PhantomIndexFile, got, n+1)
+		}
+	}
+}
+
+func TestWriteBadDir(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Write(file, Options{}); err == nil || !strings.Contains(err.Error(), file) {
+		t.Errorf("writing into a file: %v", err)
+	}
+	if _, err := Write(filepath.Join(file, "sub"), Options{}); err == nil {
+		t.Error("writing below a file: no error")
+	}
+	if _, err := Write(t.TempDir(), Options{Phantoms: -1}); err == nil {
+		t.Error("negative phantom count: no error")
 	}
 }
 

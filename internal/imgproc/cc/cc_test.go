@@ -68,9 +68,11 @@ func TestComponentGeometry(t *testing.T) {
 	if c.Bounds != image.Rect(1, 1, 4, 3) || c.Size != 4 || c.SumX != 1+2+3+1 || c.SumY != 1+1+1+2 {
 		t.Errorf("component %+v", c)
 	}
-	for i, v := range l.Labels {
-		if (v != 0) != (pix[i] != 0) {
-			t.Fatalf("label %d at %d for pixel %d", v, i, pix[i])
+	painted := make([]byte, len(pix))
+	l.Paint(painted, w, 1, func(int32) bool { return true })
+	for i := range pix {
+		if painted[i] != pix[i] {
+			t.Fatalf("painted runs differ from the image at %d", i)
 		}
 	}
 }

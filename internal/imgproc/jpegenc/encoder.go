@@ -17,6 +17,7 @@ import (
 type Encoder struct {
 	quant   [nQuantIndex][blockSize]byte // zig-zag order, as written
 	divisor [nQuantIndex][blockSize]int32
+	recip   [nQuantIndex][blockSize]uint64 // ceil(2^40 / divisor)
 	lut     [nHuffIndex][256]uint32 // size<<24 | code, by value
 	out     []byte
 	bits    uint32
@@ -37,6 +38,7 @@ func New(q int) *Encoder {
 			x := (int(unscaledQuant[i][j])*scale + 50) / 100
 			e.quant[i][j] = uint8(min(max(x, 1), 255))
 			e.divisor[i][j] = 8 * int32(e.quant[i][j])
+			e.recip[i][j] = (1<<40 + uint64(e.divisor[i][j]) - 1) / uint64(e.divisor[i][j])
 		}
 	}
 	for i, s := range theHuffmanSpec {
@@ -194,12 +196,12 @@ func (e *Encoder) scan420(m *image.Gray) {
 func (e *Encoder) writeBlock(q quantIndex, prevDC int32) int32 {
 	b := &e.blk
 	fdct(b)
-	div := &e.divisor[q]
-	dc := divRound(b[0], div[0])
+	div, rec := &e.divisor[q], &e.recip[q]
+	dc := divRound(b[0], div[0], rec[0])
 	e.emitHuffRLE(huffIndex(2*q), 0, dc-prevDC)
 	h, run := huffIndex(2*q+1), int32(0)
 	for zig := 1; zig < blockSize; zig++ {
-		ac := divRound(b[unzig[zig]], div[zig])
+		ac := divRound(b[unzig[zig]], div[zig], rec[zig])
 		if ac == 0 {
 			run++
 			continue
@@ -217,12 +219,15 @@ func (e *Encoder) writeBlock(q quantIndex, prevDC int32) int32 {
 	return dc
 }
 
-// divRound is image/jpeg's div: a/b rounded half away from zero.
-func divRound(a, b int32) int32 {
+// divRound is image/jpeg's div, a/b rounded half away from zero, with the
+// division done as a multiplication by r = ceil(2^40/b). That is exact
+// for numerators below 2^40/b >= 2^29; the forward DCT's outputs are below
+// 2^16.
+func divRound(a, b int32, r uint64) int32 {
 	if a >= 0 {
-		return (a + b>>1) / b
+		return int32(uint64(a+b>>1) * r >> 40)
 	}
-	return -((-a + b>>1) / b)
+	return -int32(uint64(-a+b>>1) * r >> 40)
 }
 
 // emit appends the low nBits of bits to the bit stream, stuffing a zero

@@ -68,6 +68,24 @@ func TestSameBytesAsImageJPEG(t *testing.T) {
 	}
 }
 
+// TestDivRound checks the reciprocal division against Go's division for
+// every divisor and numerators well past the DCT's range.
+func TestDivRound(t *testing.T) {
+	for q := int32(1); q <= 255; q++ {
+		b := 8 * q
+		r := (1<<40 + uint64(b) - 1) / uint64(b)
+		for a := int32(-1 << 17); a <= 1<<17; a += 7 {
+			want := (a + b>>1) / b
+			if a < 0 {
+				want = -((-a + b>>1) / b)
+			}
+			if got := divRound(a, b, r); got != want {
+				t.Fatalf("divRound(%d, %d) = %d, want %d", a, b, got, want)
+			}
+		}
+	}
+}
+
 func TestEncodeErrors(t *testing.T) {
 	e := New(95)
 	for _, r := range []image.Rectangle{image.Rect(0, 0, 0, 5), image.Rect(0, 0, 1<<16, 1)} {

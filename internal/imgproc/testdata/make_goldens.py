@@ -119,7 +119,7 @@ def morph_cases(ims):
                       "rows": ["".join(str(int(v)) for v in row) for row in el]})
     ops = {"erode": None, "dilate": None, "open": cv2.MORPH_OPEN, "close": cv2.MORPH_CLOSE}
     for mname, m in ms.items():
-        for k in (3, 5, 7):
+        for k in (3, 4, 5, 7, 9):
             el = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
             for op, code in ops.items():
                 for it in (1, 2):

@@ -28,7 +28,8 @@ func RandomSAUNet(n int, seed uint64) []safetensors.Tensor {
 // base channels n, deterministic in seed: convolutions uniform in ±sqrt(6/fan-in) (He initialisation, so
 // activations neither vanish nor explode through the ReLUs and the
 // probabilities spread over (0,1)), BatchNorm statistics and affine
-// parameters near 0 and 1.
+// parameters near 0 and 1, num_batches_tracked 100 (as a float32 scalar,
+// like package model writes it).
 func RandomWeights(arch string, n int, seed uint64) ([]safetensors.Tensor, error) {
 	rng := rand.New(rand.NewPCG(seed, 0x5a))
 	shapes, err := onnx.Params(arch, n)
@@ -66,6 +67,11 @@ func RandomWeights(arch string, n int, seed uint64) ([]safetensors.Tensor, error
 			data[i] = float32(lo + (hi-lo)*rng.Float64())
 		}
 		ts = append(ts, safetensors.Tensor{Name: name, Shape: shape, Data: data})
+		if strings.HasSuffix(name, ".running_mean") {
+			// PyTorch's state_dict holds this counter too; loaders expect it.
+			prefix := strings.TrimSuffix(name, ".running_mean")
+			ts = append(ts, safetensors.Tensor{Name: prefix + ".num_batches_tracked", Shape: []int{}, Data: []float32{100}})
+		}
 	}
 	return ts, nil
 }

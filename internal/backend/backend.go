@@ -1,0 +1,198 @@
+// Package backend opens the inference backend cxlseg runs the lung
+// segmentation network on: the native Go engine (package model) or ONNX
+// Runtime (package ort), chosen by Config.Kind. "auto" takes ONNX Runtime
+// when its library loads, several times faster on CPU, and the native
+// engine otherwise; Open always says which it chose and why, so logs and
+// manifests record it.
+package backend
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+
+	"cxlseg/internal/model"
+	"cxlseg/internal/onnx"
+	"cxlseg/internal/ort"
+	"cxlseg/internal/preprocess"
+	"cxlseg/internal/safetensors"
+	"cxlseg/internal/segment"
+	"cxlseg/internal/weights"
+)
+
+// Backend kinds accepted by Config.Kind.
+const (
+	Auto        = "auto"
+	Native      = "native"
+	ONNXRuntime = "onnxruntime"
+)
+
+// Kinds lists the values of --backend.
+func Kinds() []string { return []string{Auto, Native, ONNXRuntime} }
+
+// Config chooses and sets up a backend.
+type Config struct {
+	// Kind is Auto (when empty), Native or ONNXRuntime.
+	Kind string
+	// ModelPath is a safetensors weights file, or an .onnx file (ONNX
+	// Runtime only). Empty means Weights.
+	ModelPath string
+	// Weights holds safetensors bytes when ModelPath is empty; nil means
+	// the embedded default model (package weights).
+	Weights []byte
+	// Threads is the number of compute threads; 0 means one per CPU.
+	Threads int
+	// Batch is the largest batch Predict will get; 0 means 8.
+	Batch int
+	// ORTLib is the ONNX Runtime library path; empty means ort.Locate's
+	// search (CXLSEG_ORT_LIB, ONNXRUNTIME_SHARED_LIBRARY_PATH, well-known
+	// places).
+	ORTLib string
+	// NoSpin keeps ONNX Runtime's threads from busy-waiting between
+	// operators; set it when other workers share the cores (ort.Config).
+	NoSpin bool
+	// CUDA runs ONNX Runtime on CUDA; it implies Kind ONNXRuntime (auto
+	// does not fall back to the CPU engine when CUDA was asked for).
+	CUDA bool
+}
+
+// Open returns the backend cfg asks for and a sentence saying which one
+// runs and why. Both backends check that the model expects this program's
+// preprocessing (package preprocess) before running it.
+func Open(cfg Config) (segment.Backend, string, error) {
+	kind := cfg.Kind
+	if kind == "" {
+		kind = Auto
+	}
+	if kind != Auto && kind != Native && kind != ONNXRuntime {
+		return nil, "", fmt.Errorf("backend %q unknown (want one of %s)", kind, strings.Join(Kinds(), ", "))
+	}
+	if cfg.Threads == 0 {
+		cfg.Threads = runtime.NumCPU()
+	}
+	if cfg.Batch == 0 {
+		cfg.Batch = 8
+	}
+	if cfg.Threads < 0 || cfg.Batch < 0 {
+		return nil, "", fmt.Errorf("backend: threads %d and batch %d must be positive", cfg.Threads, cfg.Batch)
+	}
+	if cfg.CUDA && kind == Native {
+		return nil, "", fmt.Errorf("backend: CUDA needs the onnxruntime backend, not native")
+	}
+	src, err := loadModel(cfg)
+	if err != nil {
+		return nil, "", err
+	}
+	switch {
+	case kind == Native:
+		b, err := openNative(src, cfg)
+		if err != nil {
+			return nil, "", err
+		}
+		return b, "native engine: requested" + src.note, nil
+	case kind == ONNXRuntime || cfg.CUDA:
+		b, err := openORT(src, cfg)
+		if err != nil {
+			return nil, "", err
+		}
+		return b, "onnxruntime: requested" + src.note, nil
+	}
+	// Auto: ONNX Runtime when its library loads, else the native engine.
+	path, version, lerr := ort.Load(cfg.ORTLib)
+	if lerr != nil {
+		if src.onnx != nil {
+			return nil, "", fmt.Errorf("backend: %s is an ONNX model, which only ONNX Runtime runs, and ONNX Runtime is unavailable: %w", src.name, lerr)
+		}
+		b, err := openNative(src, cfg)
+		if err != nil {
+			return nil, "", err
+		}
+		return b, fmt.Sprintf("native engine: auto fell back because ONNX Runtime is unavailable (%v)", lerr) + src.note, nil
+	}
+	b, err := openORT(src, cfg)
+	if err != nil {
+		return nil, "", err
+	}
+	return b, fmt.Sprintf("onnxruntime: auto chose ONNX Runtime %s, whose library loaded from %s", version, path) + src.note, nil
+}
+
+// modelSource is the model to run: safetensors weights, or an ONNX file.
+type modelSource struct {
+	name    string
+	weights *safetensors.File // nil for an ONNX file
+	onnx    []byte            // set for an ONNX file
+	note    string            // appended to the reason (placeholder weights)
+}
+
+// loadModel reads the model cfg names and checks its preprocessing.
+func loadModel(cfg Config) (modelSource, error) {
+	src := modelSource{name: cfg.ModelPath}
+	data := cfg.Weights
+	switch {
+	case cfg.ModelPath != "":
+		b, err := os.ReadFile(cfg.ModelPath)
+		if err != nil {
+			return src, fmt.Errorf("read model %s: %w", cfg.ModelPath, err)
+		}
+		data = b
+	case data == nil:
+		src.name = "embedded default weights"
+		data = weights.Default()
+		if weights.Placeholder() {
+			src.note = " (the embedded default weights are an untrained placeholder)"
+		}
+	default:
+		src.name = "weights in memory"
+	}
+	if strings.HasSuffix(strings.ToLower(cfg.ModelPath), ".onnx") {
+		meta, err := onnx.Metadata(data)
+		if err != nil {
+			return src, fmt.Errorf("read model %s: %w", cfg.ModelPath, err)
+		}
+		if err := preprocess.Check(meta); err != nil {
+			return src, fmt.Errorf("model %s: %w", cfg.ModelPath, err)
+		}
+		src.onnx = data
+		return src, nil
+	}
+	f, err := safetensors.Read(data)
+	if err != nil {
+		return src, fmt.Errorf("read model %s: %w", src.name, err)
+	}
+	if err := preprocess.Check(f.Metadata); err != nil {
+		return src, fmt.Errorf("model %s: %w", src.name, err)
+	}
+	src.weights = f
+	return src, nil
+}
+
+func openNative(src modelSource, cfg Config) (segment.Backend, error) {
+	if src.weights == nil {
+		return nil, fmt.Errorf("backend: the native engine needs safetensors weights, not the ONNX file %s (use --backend onnxruntime)", src.name)
+	}
+	m, err := model.FromFile(src.weights)
+	if err != nil {
+		return nil, fmt.Errorf("load model %s: %w", src.name, err)
+	}
+	p, err := model.NewPredictor(m, cfg.Batch, segment.Size, cfg.Threads)
+	if err != nil {
+		return nil, fmt.Errorf("native engine: %w", err)
+	}
+	return p, nil
+}
+
+func openORT(src modelSource, cfg Config) (segment.Backend, error) {
+	data := src.onnx
+	if data == nil {
+		var err error
+		if data, err = onnx.Marshal(src.weights, onnx.Options{}); err != nil {
+			return nil, fmt.Errorf("convert %s for ONNX Runtime: %w", src.name, err)
+		}
+	}
+	b, err := ort.Open(ort.Config{Model: data, Lib: cfg.ORTLib, Threads: cfg.Threads, MaxBatch: cfg.Batch, CUDA: cfg.CUDA, NoSpin: cfg.NoSpin})
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
