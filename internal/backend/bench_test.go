@@ -2,7 +2,9 @@ package backend
 
 import (
 	"fmt"
+	"sort"
 	"testing"
+	"time"
 
 	"cxlseg/internal/segment"
 )
@@ -11,32 +13,18 @@ import (
 // embedded default weights) at 224x224, batch 8, with 1 and 2 threads, in
 // one run, reporting img/s:
 //
-//	go test -run XXX -bench Backends -benchtime 5x ./internal/backend/
+//	go test -run XXX -bench 'Backends$' -benchtime 5x ./internal/backend/
 func BenchmarkBackends(b *testing.B) {
-	benchBackends(b, false)
-}
-
-// BenchmarkBackendsNoSpin is BenchmarkBackends for ONNX Runtime told not
-// to busy-wait (Config.NoSpin).
-func BenchmarkBackendsNoSpin(b *testing.B) {
-	benchBackends(b, true)
-}
-
-func benchBackends(b *testing.B, noSpin bool) {
 	const batch = 8
 	in := make([]float32, batch*segment.Size*segment.Size)
 	for i := range in {
 		in[i] = float32(i%251) / 251
 	}
 	probs := make([]float32, len(in))
-	kinds := []string{Native, ONNXRuntime}
-	if noSpin {
-		kinds = []string{ONNXRuntime} // the setting is ONNX Runtime's
-	}
-	for _, kind := range kinds {
+	for _, kind := range []string{Native, ONNXRuntime} {
 		for _, threads := range []int{1, 2} {
 			b.Run(fmt.Sprintf("%s/threads=%d", kind, threads), func(b *testing.B) {
-				be, _, err := Open(Config{Kind: kind, Threads: threads, Batch: batch, NoSpin: noSpin})
+				be, _, err := Open(Config{Kind: kind, Threads: threads, Batch: batch})
 				if err != nil {
 					b.Skipf("skipping %s: %v", kind, err)
 				}
@@ -54,5 +42,63 @@ func benchBackends(b *testing.B, noSpin bool) {
 				b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "img/s")
 			})
 		}
+	}
+}
+
+// BenchmarkBackendsAlternating opens the configurations (native and ONNX
+// Runtime, 1 and 2 threads, and ONNX Runtime on 2 threads without spinning)
+// side by side and runs one batch of 8 on
+// each in turn, b.N rounds, reporting each one's median img/s. On a shared,
+// noisy machine this compares them under the same load, which running the
+// sub-benchmarks one after another does not:
+//
+//	go test -run XXX -bench BackendsAlternating -benchtime 10x ./internal/backend/
+func BenchmarkBackendsAlternating(b *testing.B) {
+	const batch = 8
+	in := make([]float32, batch*segment.Size*segment.Size)
+	for i := range in {
+		in[i] = float32(i%251) / 251
+	}
+	probs := make([]float32, len(in))
+	type entry struct {
+		label string
+		be    segment.Backend
+		secs  []float64
+	}
+	var es []*entry
+	for _, c := range []struct {
+		kind    string
+		threads int
+		noSpin  bool
+	}{{Native, 1, false}, {Native, 2, false}, {ONNXRuntime, 1, false}, {ONNXRuntime, 2, false}, {ONNXRuntime, 2, true}} {
+		be, _, err := Open(Config{Kind: c.kind, Threads: c.threads, Batch: batch, NoSpin: c.noSpin})
+		if err != nil {
+			b.Logf("skipping %s: %v", c.kind, err)
+			continue
+		}
+		defer be.Close()
+		if err := be.Predict(in, batch, probs); err != nil { // warm up
+			b.Fatal(err)
+		}
+		label := fmt.Sprintf("%s-t%d", c.kind, c.threads)
+		if c.noSpin {
+			label += "-nospin"
+		}
+		es = append(es, &entry{label: label, be: be})
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for j := range es {
+			e := es[(i+j)%len(es)] // rotate who goes first
+			start := time.Now()
+			if err := e.be.Predict(in, batch, probs); err != nil {
+				b.Fatal(err)
+			}
+			e.secs = append(e.secs, time.Since(start).Seconds())
+		}
+	}
+	for _, e := range es {
+		sort.Float64s(e.secs)
+		b.ReportMetric(batch/e.secs[len(e.secs)/2], e.label+"_img/s")
 	}
 }

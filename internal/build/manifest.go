@@ -7,6 +7,10 @@ import (
 	"runtime"
 	"time"
 
+	"cxlseg/internal/imgproc"
+	"cxlseg/internal/maskqa"
+	"cxlseg/internal/preprocess"
+	"cxlseg/internal/segment"
 	"cxlseg/internal/version"
 )
 
@@ -25,10 +29,13 @@ type Manifest struct {
 	Options   Options     `json:"parameters"`
 	Backend   BackendInfo `json:"backend"`
 	Decoder   string      `json:"decoder,omitempty"`
-	Inputs    []InputFile `json:"inputs"`
-	Start     time.Time   `json:"start"`
-	End       time.Time   `json:"end,omitzero"`
-	Host      string      `json:"host,omitempty"`
+	// Pipeline records the fixed per-image parameters: the model's
+	// preprocessing, the mask clean-up and the QA flag thresholds.
+	Pipeline PipelineParams `json:"pipeline"`
+	Inputs   []InputFile    `json:"inputs"`
+	Start    time.Time      `json:"start"`
+	End      time.Time      `json:"end,omitzero"`
+	Host     string         `json:"host,omitempty"`
 	// Run is what this process did (this shard, this attempt).
 	Run *Stats `json:"run,omitempty"`
 	// Dataset counts the written CSVs (complete builds and merges).
@@ -37,10 +44,24 @@ type Manifest struct {
 	Shards []string `json:"shards,omitempty"`
 }
 
+// PipelineParams are the per-image settings that are not flags.
+type PipelineParams struct {
+	Preprocessing   string              `json:"preprocessing"`
+	SegmentedSize   int                 `json:"segmented_size"`
+	SegmentedResize string              `json:"segmented_resize"`
+	Cleanup         imgproc.CleanParams `json:"cleanup"`
+	CleanupText     string              `json:"cleanup_text"`
+	QAThresholds    maskqa.Thresholds   `json:"qa_thresholds"`
+}
+
 func newManifest(o *Options, start time.Time) *Manifest {
 	host, _ := os.Hostname()
+	cp := imgproc.DefaultCleanParams()
 	return &Manifest{Tool: "cxlseg", Version: version.Version, GoVersion: runtime.Version(),
-		Status: "running", Options: *o, Start: start.UTC(), Host: host}
+		Status: "running", Options: *o, Start: start.UTC(), Host: host,
+		Pipeline: PipelineParams{Preprocessing: preprocess.ID, SegmentedSize: segment.Size,
+			SegmentedResize: "linear (OpenCV INTER_LINEAR) from full resolution, then AND mask",
+			Cleanup:         cp, CleanupText: cp.String(), QAThresholds: maskqa.DefaultThresholds()}}
 }
 
 // write saves the manifest atomically.

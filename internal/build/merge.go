@@ -62,6 +62,10 @@ func Merge(ctx context.Context, o MergeOptions) (*Counts, error) {
 		if !opt.sameDataset(&m.Options) {
 			return nil, fmt.Errorf("shard %d/%d ran with other parameters than shard 0/%d (labels, split, seed, views, report text or policies differ)", i+1, n, n)
 		}
+		if m.Version != mans[0].Version || m.Pipeline.CleanupText != mans[0].Pipeline.CleanupText {
+			return nil, fmt.Errorf("shard %d/%d ran cxlseg %s (%s), shard 0/%d cxlseg %s (%s): rerun the odd shards with one version",
+				i+1, n, m.Version, m.Pipeline.CleanupText, n, mans[0].Version, mans[0].Pipeline.CleanupText)
+		}
 		if m.Backend.ModelSHA256 != mans[0].Backend.ModelSHA256 {
 			return nil, fmt.Errorf("shard %d/%d used model %s, shard 0/%d model %s", i+1, n, m.Backend.ModelSHA256, n, mans[0].Backend.ModelSHA256)
 		}

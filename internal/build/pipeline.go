@@ -280,7 +280,7 @@ func (p *pipeline) batcher(in <-chan *slot, out chan<- *slot) {
 			for i, s := range batch {
 				copy(bin[i*n:(i+1)*n], s.input)
 			}
-			broken = p.backend.Predict(bin[:len(batch)*n], len(batch), bout[:len(batch)*n])
+			broken = predict(p.backend, bin[:len(batch)*n], len(batch), bout[:len(batch)*n])
 		}
 		per := time.Since(t) / time.Duration(len(batch))
 		for i, s := range batch {
@@ -382,4 +382,16 @@ func validOutput(path string, size int64) bool {
 	}
 	cfg, err := jpeg.DecodeConfig(f)
 	return err == nil && cfg.Width == segment.Size && cfg.Height == segment.Size
+}
+
+// predict runs the backend, turning a panic inside it (a bug in an
+// engine, or in a native library's binding) into an error, so the build
+// stops cleanly with its journal consistent instead of crashing.
+func predict(be segment.Backend, in []float32, n int, out []float32) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("backend panicked: %v", r)
+		}
+	}()
+	return be.Predict(in, n, out)
 }

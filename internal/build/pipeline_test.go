@@ -48,6 +48,7 @@ type fakeBackend struct {
 	mu      sync.Mutex
 	batches []int
 	fail    error
+	panics  bool
 }
 
 func (b *fakeBackend) Name() string  { return "fake" }
@@ -57,6 +58,10 @@ func (b *fakeBackend) Predict(in []float32, n int, probs []float32) error {
 	b.mu.Lock()
 	b.batches = append(b.batches, n)
 	b.mu.Unlock()
+	if b.panics {
+		var m map[string]int
+		m["x"]++
+	}
 	if b.fail != nil {
 		return b.fail
 	}
@@ -263,14 +268,17 @@ func TestPipelineNotWritableExcludes(t *testing.T) {
 }
 
 func TestPipelineInferenceErrorIsFatal(t *testing.T) {
-	e := newPipeEnv(t, 9, nil)
-	e.backend.fail = errors.New("boom")
-	_, c, err := e.run(t, context.Background(), true)
-	if err == nil || !strings.Contains(err.Error(), "boom") {
-		t.Fatalf("err = %v", err)
-	}
-	if len(c.Entries) != 0 {
-		t.Errorf("%d entries journaled without inference", len(c.Entries))
+	for _, panics := range []bool{false, true} {
+		e := newPipeEnv(t, 9, nil)
+		e.backend.fail = errors.New("boom")
+		e.backend.panics = panics
+		_, c, err := e.run(t, context.Background(), true)
+		if err == nil || !strings.Contains(err.Error(), "boom") && !strings.Contains(err.Error(), "panicked") {
+			t.Fatalf("panics=%v: err = %v", panics, err)
+		}
+		if len(c.Entries) != 0 {
+			t.Errorf("%d entries journaled without inference", len(c.Entries))
+		}
 	}
 }
 

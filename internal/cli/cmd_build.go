@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"strings"
 
 	"cxlseg/internal/build"
@@ -22,7 +23,7 @@ func runBuild(env *Env, args []string) error {
 	fs.StringVar(&o.Model, "model", "", "model weights (default: the embedded model)")
 	fs.StringVar(&o.ORTLib, "ort-lib", "", "ONNX Runtime library (default: $CXLSEG_ORT_LIB or well-known places)")
 	fs.IntVar(&o.Batch, "batch", o.Batch, "images per inference batch")
-	fs.IntVar(&o.Threads, "threads", 0, "inference threads (default: all cores)")
+	fs.IntVar(&o.Threads, "threads", 0, "inference threads (default: half the cores with ONNX Runtime, all with the native engine)")
 	fs.IntVar(&o.Workers, "workers", 0, "decode workers (default: all cores)")
 	fs.StringVar(&o.Labels, "labels", o.Labels, "label file: chexpert or negbio")
 	fs.StringVar(&o.Split, "split", o.Split, "split: cxlseg (seeded image shuffle), patient or official")
@@ -36,6 +37,7 @@ func runBuild(env *Env, args []string) error {
 	fs.IntVar(&shards, "shards", 0, "shard count N when the index comes from the environment")
 	fs.BoolVar(&o.NoResume, "no-resume", false, "ignore the journal of an earlier run and redo every image")
 	quiet := fs.Bool("quiet", false, "no progress display")
+	cpuprofile := fs.String("cpuprofile", "", "write a Go CPU profile to this file (for performance work)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -54,6 +56,17 @@ func runBuild(env *Env, args []string) error {
 	o.Log = env.Stdout
 	if !*quiet {
 		o.Progress = env.Stderr
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	res, err := build.Run(env.Ctx, o)
 	if err != nil {

@@ -114,6 +114,21 @@ func (p *pipeline) run(b *testing.B, data []byte) {
 	}
 }
 
+// loopCPU runs f b.N times (b.Loop) and reports the CPU time per
+// iteration as cpu-ms/op next to the wall time.
+func loopCPU(b *testing.B, f func()) {
+	b.ReportAllocs()
+	start := cpuTime()
+	n := 0
+	for b.Loop() {
+		f()
+		n++
+	}
+	if n > 0 {
+		b.ReportMetric(float64(cpuTime()-start)/1e6/float64(n), "cpu-ms/op")
+	}
+}
+
 func benchDecoders(b *testing.B) map[string]*Decoder {
 	ds := map[string]*Decoder{"go": NewGoDecoder()}
 	if d := NewDecoder(); d.Name() == DecoderTurbo {
@@ -128,11 +143,7 @@ func BenchmarkPipeline(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			p := newPipeline(d)
 			p.run(b, data)
-			b.ReportAllocs()
-			b.SetBytes(int64(len(data)))
-			for b.Loop() {
-				p.run(b, data)
-			}
+			loopCPU(b, func() { p.run(b, data) })
 		})
 	}
 }
@@ -141,12 +152,11 @@ func BenchmarkDecode(b *testing.B) {
 	data := benchImage(b)
 	for name, d := range benchDecoders(b) {
 		b.Run(name, func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
+			loopCPU(b, func() {
 				if _, err := d.Decode(data); err != nil {
 					b.Fatal(err)
 				}
-			}
+			})
 		})
 	}
 }
@@ -173,15 +183,12 @@ func BenchmarkResize(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			var r Resizer
 			c.f(&r)
-			b.ReportAllocs()
-			for b.Loop() {
-				c.f(&r)
-			}
+			loopCPU(b, func() { c.f(&r) })
 		})
 	}
 }
 
-// stages224 benchmarks the 224x224 stages one by one.
+// BenchmarkStages224 benchmarks the 224x224 stages one by one.
 func BenchmarkStages224(b *testing.B) {
 	p := newPipeline(NewGoDecoder())
 	var r Resizer
@@ -201,10 +208,7 @@ func BenchmarkStages224(b *testing.B) {
 	for _, s := range stages {
 		b.Run(s.name, func(b *testing.B) {
 			s.f()
-			b.ReportAllocs()
-			for b.Loop() {
-				s.f()
-			}
+			loopCPU(b, s.f)
 		})
 	}
 }

@@ -67,13 +67,13 @@ func (p CleanParams) String() string {
 // Cleaner turns probability maps into clean binary lung masks. It reuses
 // its buffers: cleaning maps of one size allocates nothing.
 type Cleaner struct {
-	p      CleanParams
-	kernel Kernel
-	m      morph
-	bin    []byte
-	lab    cc.Labeler
-	keep   []int
-	keepOK []bool
+	p        CleanParams
+	kernel   Kernel
+	m        morph
+	bin      []byte
+	lab      cc.Labeler
+	keep     []int
+	labelSet []bool // per label: keep (keepLargest) or hole (fillHoles)
 }
 
 // NewCleaner returns a Cleaner with parameters p.
@@ -137,10 +137,10 @@ func (c *Cleaner) keepLargest(bin []byte, w, h int) {
 	}
 	c.keep = c.lab.Largest(c.keep, c.p.Keep)
 	ncomp := len(c.lab.Components)
-	if cap(c.keepOK) < ncomp+1 {
-		c.keepOK = make([]bool, ncomp+1)
+	if cap(c.labelSet) < ncomp+1 {
+		c.labelSet = make([]bool, ncomp+1)
 	}
-	ok := c.keepOK[:ncomp+1]
+	ok := c.labelSet[:ncomp+1]
 	clear(ok)
 	for _, i := range c.keep {
 		ok[c.lab.Components[i].Label] = true
@@ -151,10 +151,10 @@ func (c *Cleaner) keepLargest(bin []byte, w, h int) {
 // fillHoles sets every background region that does not touch the border.
 func (c *Cleaner) fillHoles(bin []byte, w, h int) {
 	ncomp := c.lab.Label(bin, w, h, false, cc.Four)
-	if cap(c.keepOK) < ncomp+1 {
-		c.keepOK = make([]bool, ncomp+1)
+	if cap(c.labelSet) < ncomp+1 {
+		c.labelSet = make([]bool, ncomp+1)
 	}
-	hole := c.keepOK[:ncomp+1]
+	hole := c.labelSet[:ncomp+1]
 	hole[0] = false
 	for _, comp := range c.lab.Components {
 		b := comp.Bounds

@@ -30,10 +30,11 @@ const (
 // TurboJPEG API when libturbojpeg.so.0 loads at run time (cgo builds) and
 // Go's image/jpeg otherwise; Name says which.
 //
-// The returned image is owned by the Decoder and overwritten by the next
-// Decode: copy it (or finish with it) before decoding again. With
-// libjpeg-turbo, Decode allocates nothing once its buffer has grown to the
-// largest image seen; Go's image/jpeg allocates each image.
+// The returned image is compact (Stride == width, Rect at the origin),
+// owned by the Decoder and overwritten by the next Decode: copy it (or
+// finish with it) before decoding again. With libjpeg-turbo, Decode
+// allocates nothing once its buffer has grown to the largest image seen;
+// Go's image/jpeg allocates each image.
 type Decoder struct {
 	// MaxPixels bounds width*height; larger images fail with
 	// ErrUnsupported before any pixel buffer is allocated.
@@ -45,11 +46,20 @@ type Decoder struct {
 	tmp    []byte // CMYK scratch for the turbo path
 }
 
+// turboLib is the shared library NewDecoder loads.
+const turboLib = "libturbojpeg.so.0"
+
 // NewDecoder returns a Decoder that uses libjpeg-turbo when it can be
 // loaded and Go's image/jpeg otherwise.
 func NewDecoder() *Decoder {
+	return newDecoderLib(turboLib)
+}
+
+// newDecoderLib is NewDecoder loading the TurboJPEG library lib (tests
+// name a missing one to exercise the fallback).
+func newDecoderLib(lib string) *Decoder {
 	d := &Decoder{MaxPixels: DefaultMaxPixels}
-	d.turbo, d.reason = openTurbo()
+	d.turbo, d.reason = openTurbo(lib)
 	return d
 }
 
@@ -71,7 +81,7 @@ func (d *Decoder) Name() string {
 // not be loaded), for logs and the build manifest.
 func (d *Decoder) Why() string {
 	if d.turbo != nil {
-		return "libturbojpeg.so.0 loaded"
+		return turboLib + " loaded"
 	}
 	return d.reason
 }
@@ -121,17 +131,21 @@ func (d *Decoder) decodeGo(data []byte) (*image.Gray, error) {
 		return nil, goError(err)
 	}
 	b := m.Bounds()
-	g := d.gray(b.Dx(), b.Dy())
 	switch m := m.(type) {
 	case *image.Gray:
+		// Copied: image/jpeg pads the stride to whole blocks, and our
+		// images are compact (Stride == width) on both paths.
+		g := d.gray(b.Dx(), b.Dy())
 		copyGray(g, m)
+		return g, nil
 	case *image.YCbCr:
 		// The luma plane is the gray image: libjpeg's YCbCr->gray
 		// conversion also just takes Y.
-		for y := 0; y < b.Dy(); y++ {
-			copy(g.Pix[y*g.Stride:y*g.Stride+b.Dx()], m.Y[y*m.YStride:y*m.YStride+b.Dx()])
-		}
+		g := d.gray(b.Dx(), b.Dy())
+		copyGray(g, &image.Gray{Pix: m.Y, Stride: m.YStride, Rect: m.Rect})
+		return g, nil
 	case *image.CMYK:
+		g := d.gray(b.Dx(), b.Dy())
 		for y := 0; y < b.Dy(); y++ {
 			row := m.Pix[y*m.Stride:]
 			out := g.Pix[y*g.Stride : y*g.Stride+b.Dx()]
@@ -140,13 +154,14 @@ func (d *Decoder) decodeGo(data []byte) (*image.Gray, error) {
 				out[x] = cmykToGray(255-c, 255-mm, 255-yy, 255-k)
 			}
 		}
-	default:
-		// RGB JPEGs (Adobe transform 0) and anything else.
-		for y := 0; y < b.Dy(); y++ {
-			out := g.Pix[y*g.Stride : y*g.Stride+b.Dx()]
-			for x := range out {
-				out[x] = color.GrayModel.Convert(m.At(b.Min.X+x, b.Min.Y+y)).(color.Gray).Y
-			}
+		return g, nil
+	}
+	// RGB JPEGs (Adobe transform 0) and anything else.
+	g := d.gray(b.Dx(), b.Dy())
+	for y := 0; y < b.Dy(); y++ {
+		out := g.Pix[y*g.Stride : y*g.Stride+b.Dx()]
+		for x := range out {
+			out[x] = color.GrayModel.Convert(m.At(b.Min.X+x, b.Min.Y+y)).(color.Gray).Y
 		}
 	}
 	return g, nil

@@ -249,3 +249,17 @@ func TestGoDecoderMatchesImageJPEG(t *testing.T) {
 		}
 	}
 }
+
+// TestFallbackWithoutLibrary: when the library cannot be loaded the
+// Decoder uses Go's image/jpeg, says why, and decodes.
+func TestFallbackWithoutLibrary(t *testing.T) {
+	d := newDecoderLib("libturbojpeg-not-installed.so.0")
+	if d.Name() != DecoderGo || d.Why() == "" {
+		t.Fatalf("decoder %q (%q), want the Go fallback with a reason", d.Name(), d.Why())
+	}
+	t.Log(d.Why())
+	g, err := d.Decode(fixture(t, "gray.jpg"))
+	if err != nil || g.Rect.Dx() != 160 {
+		t.Fatalf("fallback decode: %v", err)
+	}
+}

@@ -24,6 +24,7 @@
 //	CLAHE          cv2.createCLAHE(clip, tiles)       bit-exact (also padded sizes, clip 0)
 //	Ellipse        getStructuringElement(ELLIPSE,k)   identical, k = 1..9
 //	Erode/Dilate   erode/dilate/morphologyEx OPEN/CLOSE, ellipse 3,4,5,7,9, 1-2 iterations: bit-exact
+//	Cleaner        morphologyEx + connectedComponentsWithStats + floodFill clean-up: identical
 //	Decoder        libjpeg-turbo vs Go image/jpeg     within ±1 (83 real X-rays: ~1.8 % of pixels differ by 1)
 //	Encoder        JPEG bytes                         identical to Go's image/jpeg (package jpegenc)
 //

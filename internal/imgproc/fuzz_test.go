@@ -28,7 +28,7 @@ func FuzzDecode(f *testing.F) {
 			var de *DecodeError
 			switch {
 			case err == nil || IsWarning(err):
-				if g == nil || len(g.Pix) != g.Rect.Dx()*g.Rect.Dy() || g.Rect.Dx()*g.Rect.Dy() > d.MaxPixels {
+				if g == nil || g.Stride != g.Rect.Dx() || len(g.Pix) != g.Rect.Dx()*g.Rect.Dy() || g.Rect.Dx()*g.Rect.Dy() > d.MaxPixels {
 					t.Fatalf("%s: bad image with err=%v", d.Name(), err)
 				}
 			case errors.As(err, &de):

@@ -195,3 +195,23 @@ func TestGoldenMorphology(t *testing.T) {
 		requireSame(t, c.Name, got, want)
 	}
 }
+
+// TestGoldenClean compares the Cleaner with the clean-up written the usual
+// OpenCV way (morphologyEx, connectedComponentsWithStats, floodFill).
+func TestGoldenClean(t *testing.T) {
+	for _, c := range loadCases(t) {
+		if c.Op != "clean" {
+			continue
+		}
+		src, want := loadPNG(t, c.Input), loadPNG(t, c.Output)
+		prob := make([]float32, len(src.Pix))
+		for i, v := range src.Pix {
+			prob[i] = float32(v) / 255
+		}
+		p := DefaultCleanParams()
+		p.Kernel = c.K
+		got := image.NewGray(src.Rect)
+		NewCleaner(p).Clean(got, prob)
+		requireSame(t, c.Name, got, want)
+	}
+}

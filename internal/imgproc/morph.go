@@ -227,14 +227,14 @@ func (m *morph) repeat(k Kernel, dilate bool, n int) {
 }
 
 // Erode is cv2.erode(src, ellipse) for a 0/non-zero image, writing 0/255
-// into dst (same size, may not alias src). It allocates; the Cleaner
+// into dst (same size; dst may be src). It allocates; the Cleaner
 // reuses its buffers.
 func Erode(dst, src *image.Gray, k Kernel, iterations int) {
 	morphGray(dst, src, k, false, iterations)
 }
 
 // Dilate is cv2.dilate(src, ellipse) for a 0/non-zero image, writing 0/255
-// into dst (same size, may not alias src). It allocates.
+// into dst (same size; dst may be src). It allocates.
 func Dilate(dst, src *image.Gray, k Kernel, iterations int) {
 	morphGray(dst, src, k, true, iterations)
 }
@@ -281,16 +281,16 @@ func b2u8(b bool) byte {
 
 // Open is cv2.morphologyEx(src, MORPH_OPEN, k, iterations=n): n erosions
 // then n dilations. It allocates.
-func Open(dst, src *image.Gray, k Kernel, n int) {
+func Open(dst, src *image.Gray, k Kernel, iterations int) {
 	tmp := image.NewGray(src.Rect)
-	Erode(tmp, src, k, n)
-	Dilate(dst, tmp, k, n)
+	Erode(tmp, src, k, iterations)
+	Dilate(dst, tmp, k, iterations)
 }
 
 // Close is cv2.morphologyEx(src, MORPH_CLOSE, k, iterations=n): n
 // dilations then n erosions. It allocates.
-func Close(dst, src *image.Gray, k Kernel, n int) {
+func Close(dst, src *image.Gray, k Kernel, iterations int) {
 	tmp := image.NewGray(src.Rect)
-	Dilate(tmp, src, k, n)
-	Erode(dst, tmp, k, n)
+	Dilate(tmp, src, k, iterations)
+	Erode(dst, tmp, k, iterations)
 }

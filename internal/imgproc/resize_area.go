@@ -59,7 +59,7 @@ type areaPlan struct {
 	ysrc, ydst []int32
 	ybeta      []float32
 
-	buf, buf2, sum []float32
+	buf, sum []float32
 }
 
 // areaTab is computeResizeAreaTab: for each destination index, the
@@ -123,72 +123,59 @@ func (p *areaPlan) prepare(sw, sh, dw, dh int) {
 		p.ybeta = append(p.ybeta, w)
 	})
 	p.buf = sizedFloat32(p.buf, dw)
-	p.buf2 = sizedFloat32(p.buf2, dw)
 	p.sum = sizedFloat32(p.sum, dw)
 }
 
-// hpass2 computes OpenCV's buf for two source rows at once (into b0 and
-// b1): per destination column, the weighted sum of its taps accumulated in
-// tap order, every product rounded to float32 before the add (no FMA), as
-// OpenCV computes it. Two columns of two rows advance together, so four
-// independent sums overlap in the CPU and share the weight loads.
-func (p *areaPlan) hpass2(s0, s1 []byte, b0, b1 []float32) {
+// hpass computes OpenCV's buf for one source row: per destination column,
+// the weighted sum of its taps accumulated in tap order, every product
+// rounded to float32 before the add (no FMA), as OpenCV computes it. Four
+// columns advance together so their independent sums overlap in the CPU.
+func (p *areaPlan) hpass(s []byte) {
 	n := p.taps
-	b0, b1 = b0[:p.dw], b1[:p.dw]
+	buf := p.buf[:p.dw]
 	dx := 0
-	for ; dx+2 <= len(b0); dx += 2 {
-		x0, x1 := p.xstart[dx], p.xstart[dx+1]
-		r00, r01 := s0[x0:][:n], s0[x1:][:n]
-		r10, r11 := s1[x0:][:n], s1[x1:][:n]
+	for ; dx+4 <= len(buf); dx += 4 {
+		r0 := s[p.xstart[dx]:][:n]
+		r1 := s[p.xstart[dx+1]:][:n]
+		r2 := s[p.xstart[dx+2]:][:n]
+		r3 := s[p.xstart[dx+3]:][:n]
 		w0 := p.xw[dx*n:][:n]
 		w1 := p.xw[(dx+1)*n:][:n]
-		var a00, a01, a10, a11 float32
+		w2 := p.xw[(dx+2)*n:][:n]
+		w3 := p.xw[(dx+3)*n:][:n]
+		var a0, a1, a2, a3 float32
 		for k := range n {
-			a00 += float32(float32(r00[k]) * w0[k])
-			a01 += float32(float32(r01[k]) * w1[k])
-			a10 += float32(float32(r10[k]) * w0[k])
-			a11 += float32(float32(r11[k]) * w1[k])
+			a0 += float32(float32(r0[k]) * w0[k])
+			a1 += float32(float32(r1[k]) * w1[k])
+			a2 += float32(float32(r2[k]) * w2[k])
+			a3 += float32(float32(r3[k]) * w3[k])
 		}
-		b0[dx], b0[dx+1], b1[dx], b1[dx+1] = a00, a01, a10, a11
+		buf[dx], buf[dx+1], buf[dx+2], buf[dx+3] = a0, a1, a2, a3
 	}
-	for ; dx < len(b0); dx++ {
-		r0, r1 := s0[p.xstart[dx]:][:n], s1[p.xstart[dx]:][:n]
+	for ; dx < len(buf); dx++ {
+		r := s[p.xstart[dx]:][:n]
 		w := p.xw[dx*n:][:n]
-		var a0, a1 float32
+		var a float32
 		for k := range n {
-			a0 += float32(float32(r0[k]) * w[k])
-			a1 += float32(float32(r1[k]) * w[k])
+			a += float32(float32(r[k]) * w[k])
 		}
-		b0[dx], b1[dx] = a0, a1
+		buf[dx] = a
 	}
 }
 
-// run is ResizeArea_Invoker over all rows. Source rows are consumed in
-// increasing order, so each horizontal pass computes a row and the next
-// one together and keeps both.
+// run is ResizeArea_Invoker over all rows.
 func (p *areaPlan) run(dst, src *image.Gray) {
 	dw := p.dw
-	sum := p.sum[:dw]
+	sum, buf := p.sum[:dw], p.buf[:dw]
 	clear(sum)
 	prevDy := int(p.ydst[0])
-	rowA, rowB := -1, -1 // source rows held in buf and buf2
-	row := func(y int) []byte { return src.Pix[y*src.Stride : y*src.Stride+p.sw] }
-	for j, sy32 := range p.ysrc {
-		sy := int(sy32)
+	lastRow := -1
+	for j, sy := range p.ysrc {
 		dy, beta := int(p.ydst[j]), p.ybeta[j]
-		var buf []float32
-		switch sy {
-		case rowA:
-			buf = p.buf
-		case rowB:
-			buf = p.buf2
-		default:
-			next := min(sy+1, p.sh-1)
-			p.hpass2(row(sy), row(next), p.buf, p.buf2)
-			rowA, rowB = sy, next
-			buf = p.buf
+		if int(sy) != lastRow {
+			p.hpass(src.Pix[int(sy)*src.Stride : int(sy)*src.Stride+p.sw])
+			lastRow = int(sy)
 		}
-		buf = buf[:dw]
 		if dy != prevDy {
 			out := dst.Pix[prevDy*dst.Stride : prevDy*dst.Stride+dw]
 			for dx := range out {

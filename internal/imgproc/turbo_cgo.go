@@ -33,8 +33,8 @@ typedef struct {
 
 // cxl_tj_open loads the library and creates a decompressor. It returns
 // NULL and sets *why on failure (1: dlopen, 2: a symbol, 3: init).
-static cxl_tj *cxl_tj_open(int *why) {
-	void *lib = dlopen("libturbojpeg.so.0", RTLD_NOW | RTLD_LOCAL);
+static cxl_tj *cxl_tj_open(const char *name, int *why) {
+	void *lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
 	if (!lib) { *why = 1; return NULL; }
 	cxl_tj *t = calloc(1, sizeof(cxl_tj));
 	if (!t) { dlclose(lib); *why = 3; return NULL; }
@@ -88,17 +88,17 @@ import "C"
 import (
 	"image"
 	"runtime"
+	"strings"
 	"unsafe"
 )
 
 // TurboJPEG constants (turbojpeg.h, stable since libjpeg-turbo 1.2).
 const (
-	tjpfGray    = 6
-	tjpfCMYK    = 11
-	tjcsCMYK    = 3
-	tjcsYCCK    = 4
-	tjerrWarn   = 0
-	turboHeader = "turbojpeg"
+	tjpfGray  = 6
+	tjpfCMYK  = 11
+	tjcsCMYK  = 3
+	tjcsYCCK  = 4
+	tjerrWarn = 0
 )
 
 // turbo is one TurboJPEG decompressor, freed when its Decoder is collected.
@@ -106,19 +106,21 @@ type turbo struct {
 	c *C.cxl_tj
 }
 
-// openTurbo loads libturbojpeg.so.0; it returns nil and the reason when
-// the library or one of its symbols is missing.
-func openTurbo() (*turbo, string) {
+// openTurbo loads the TurboJPEG library lib (libturbojpeg.so.0); it
+// returns nil and the reason when the library or a symbol is missing.
+func openTurbo(lib string) (*turbo, string) {
+	name := C.CString(lib)
+	defer C.free(unsafe.Pointer(name))
 	var why C.int
-	c := C.cxl_tj_open(&why)
+	c := C.cxl_tj_open(name, &why)
 	if c == nil {
 		switch why {
 		case 1:
-			return nil, "libturbojpeg.so.0 not found (install libturbojpeg0 for ~4x faster decoding)"
+			return nil, lib + " not found: using Go's image/jpeg (install libturbojpeg0 for ~4x faster decoding)"
 		case 2:
-			return nil, "libturbojpeg.so.0 lacks the TurboJPEG 1.4 API"
+			return nil, lib + " lacks the TurboJPEG 1.4 API: using Go's image/jpeg"
 		}
-		return nil, "libturbojpeg.so.0 failed to initialise"
+		return nil, lib + " failed to initialise: using Go's image/jpeg"
 	}
 	t := &turbo{c: c}
 	runtime.AddCleanup(t, func(c *C.cxl_tj) { C.cxl_tj_close(c) }, c)
@@ -187,4 +189,12 @@ func (d *Decoder) turboError() error {
 		d.turbo, d.reason = nil, "libturbojpeg.so.0 failed to re-initialise after an error"
 	}
 	return &DecodeError{Decoder: DecoderTurbo, Kind: kind, Msg: msg}
+}
+
+// isUnsupportedMsg reports whether a libjpeg error message describes a
+// valid file the library cannot decode (for example "Unsupported JPEG data
+// precision 12") rather than a damaged one.
+func isUnsupportedMsg(msg string) bool {
+	m := strings.ToLower(msg)
+	return strings.Contains(m, "unsupported") || strings.Contains(m, "not supported")
 }

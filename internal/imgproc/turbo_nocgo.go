@@ -8,7 +8,7 @@ import "image"
 type turbo struct{}
 
 // openTurbo always fails without cgo.
-func openTurbo() (*turbo, string) {
+func openTurbo(string) (*turbo, string) {
 	return nil, "built without cgo (CGO_ENABLED=0): using Go's image/jpeg"
 }
 

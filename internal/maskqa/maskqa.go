@@ -47,6 +47,13 @@ type Thresholds struct {
 // DefaultThresholds returns the documented defaults: one_lung below a
 // 0.25 side ratio, large components from 0.5 % of the image, plausible
 // area 10-55 %, low confidence below a mean probability of 0.75.
+//
+// Calibration on the reference masks of ../shared/data/lungseg resized to
+// 224: the 1,345 heart-excluded masks have foreground fractions 0.13 /
+// 0.23 / 0.38 (1st / 50th / 99th percentile) and left/right ratios 0.93 /
+// 1.44 / 2.23, and none is flagged; the 418 V7 masks, which include the
+// lung behind the heart, have fractions 0.19 / 0.36 / 0.56 and 9 exceed
+// the area limit.
 func DefaultThresholds() Thresholds {
 	return Thresholds{OneLungRatio: 0.25, LargeComponent: 0.005, MinArea: 0.10, MaxArea: 0.55, MinMeanProb: 0.75}
 }

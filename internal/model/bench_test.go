@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"syscall"
 	"testing"
 
@@ -48,7 +49,10 @@ func BenchmarkTrainStep(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			gm, _ := nn.NewGemm("auto")
+			gm, err := nn.NewGemm(benchGemm())
+			if err != nil {
+				b.Fatal(err)
+			}
 			e := nn.NewEngine(gm, threads)
 			defer e.Close()
 			tr, err := NewTrainerEngine(m, e, batch, size, DefaultAdam())
@@ -84,7 +88,10 @@ func BenchmarkInfer(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			gm, _ := nn.NewGemm("auto")
+			gm, err := nn.NewGemm(benchGemm())
+			if err != nil {
+				b.Fatal(err)
+			}
 			e := nn.NewEngine(gm, threads)
 			defer e.Close()
 			p, err := NewPredictorEngine(m, e, batch, size)
@@ -120,4 +127,13 @@ func cpuSeconds() float64 {
 		return 0
 	}
 	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+}
+
+// benchGemm is the sgemm the benchmarks use: $CXLSEG_GEMM (auto, openblas,
+// go), default auto.
+func benchGemm() string {
+	if k := os.Getenv("CXLSEG_GEMM"); k != "" {
+		return k
+	}
+	return "auto"
 }

@@ -91,10 +91,8 @@ func TestModelGradient(t *testing.T) {
 					j := rng.IntN(len(p.Data))
 					i := p.Off + j
 					old := m.Params.Data[i]
-					eps := float32(1e-3)
-					if arch == "attunet" {
-						eps = 2e-4
-					}
+					// Small: a step across a ReLU kink spoils the difference.
+					const eps = float32(2e-4)
 					m.Params.Data[i] = old + eps
 					lp := loss()
 					m.Params.Data[i] = old - eps

@@ -82,21 +82,14 @@ func (l *bnLayer) forward(g *Graph) {
 		for ch := lo; ch < hi; ch++ {
 			var s, ss float64
 			for i := 0; i < n; i++ {
-				plane := x.Data[(i*c+ch)*hw : (i*c+ch+1)*hw]
+				o := (i*c + ch) * hw
+				var m []uint8
 				if l.dbOn {
-					m := l.mask[(i*c+ch)*hw : (i*c+ch+1)*hw]
-					for j, v := range plane {
-						v *= float32(m[j]) * l.scale
-						plane[j] = v
-						s += float64(v)
-						ss += float64(v) * float64(v)
-					}
-					continue
+					m = l.mask[o : o+hw]
 				}
-				for _, v := range plane {
-					s += float64(v)
-					ss += float64(v) * float64(v)
-				}
+				a, b := dropSums(x.Data[o:o+hw], m, l.scale)
+				s += a
+				ss += b
 			}
 			cnt := float64(n * hw)
 			mean := s / cnt
@@ -136,25 +129,35 @@ func (l *bnLayer) dropBlockMask(g *Graph) {
 	c, h, w, bs := x.C, x.H, x.W, l.db.Block
 	hw := h * w
 	gamma := (1 - l.db.Keep) / float64(bs*bs) * float64(hw) / float64((h-bs+1)*(w-bs+1))
-	thr := probThreshold(gamma)
 	key := streamKey(g.Seed, g.Step, l.id)
 	half := bs / 2
+	vh, vw := h-bs+1, w-bs+1 // valid seed positions (block inside the map)
+	logq := math.Log1p(-min(gamma, 1-1e-9))
 	g.perPlane(c, func(_, i, ch int) {
 		p := i*c + ch
 		m := l.mask[p*hw : (p+1)*hw]
 		for j := range m {
 			m[j] = 1
 		}
-		// Seeds are block centres with the whole block inside the map.
-		for y := half; y < h-(bs-1-half); y++ {
-			base := uint64(p*hw + y*w)
-			for xx := half; xx < w-(bs-1-half); xx++ {
-				if mix64(key+base+uint64(xx)) >= thr {
-					continue
-				}
-				for dy := y - half; dy < y-half+bs; dy++ {
-					clear(m[dy*w+xx-half : dy*w+xx-half+bs])
-				}
+		// Bernoulli(gamma) seeds over the valid positions, drawn as
+		// geometric gaps from the plane's own stream: ~gamma*V draws
+		// instead of V, and still a pure function of (seed, step, layer,
+		// plane).
+		kp := mix64(key ^ (uint64(p)+1)*0x9e3779b97f4a7c15)
+		pos := -1
+		for t := uint64(0); ; t++ {
+			u := (float64(mix64(kp+t)>>11) + 1) / (1 << 53) // (0, 1]
+			gap := math.Log(u) / logq
+			if gap >= float64(vh*vw) {
+				break
+			}
+			pos += 1 + int(gap)
+			if pos >= vh*vw {
+				break
+			}
+			y, xx := half+pos/vw, half+pos%vw
+			for dy := y - half; dy < y-half+bs; dy++ {
+				clear(m[dy*w+xx-half : dy*w+xx-half+bs])
 			}
 		}
 		var k int64
@@ -266,4 +269,35 @@ func bnInputGrad(dx, g, x []float32, m []uint8, k, a, b, scale float32, acc bool
 			dx[j] = d
 		}
 	}
+}
+
+// dropSums multiplies x by the DropBlock mask and scale in place when m is
+// set, and returns sum(x) and sum(x*x) (float32 over short runs, float64
+// across them).
+func dropSums(x []float32, m []uint8, scale float32) (float64, float64) {
+	var s, ss float64
+	for len(x) > 0 {
+		r := min(len(x), 256)
+		var a, b float32
+		xs := x[:r]
+		if m != nil {
+			ms := m[:r]
+			for j, v := range xs {
+				v *= float32(ms[j]) * scale
+				xs[j] = v
+				a += v
+				b += v * v
+			}
+			m = m[r:]
+		} else {
+			for _, v := range xs {
+				a += v
+				b += v * v
+			}
+		}
+		s += float64(a)
+		ss += float64(b)
+		x = x[r:]
+	}
+	return s, ss
 }

@@ -55,7 +55,8 @@ type Backend struct {
 	session *ortgo.DynamicAdvancedSession
 	// in and out are the batch buffers, allocated once; inT[i] and outT[i]
 	// are ONNX Runtime tensors of batch i+1 over their prefixes, so a short
-	// batch costs no padding and no allocation.
+	// batch costs no padding and no new buffers (onnxruntime_go still makes
+	// a few small allocations per Run).
 	in, out   []float32
 	inT, outT []*ortgo.Tensor[float32]
 	size      int

@@ -323,3 +323,23 @@ func TestNormaliseSpace(t *testing.T) {
 		}
 	}
 }
+
+// TestChosenPriority checks impression > findings > last_paragraph >
+// comparison, skipping empty texts.
+func TestChosenPriority(t *testing.T) {
+	tests := []struct {
+		s    Sections
+		want string
+	}{
+		{Sections{Impression: "i", Findings: "f", LastParagraph: "l", Comparison: "c"}, "i"},
+		{Sections{Findings: "f", LastParagraph: "l", Comparison: "c"}, "f"},
+		{Sections{LastParagraph: "l", Comparison: "c"}, "l"},
+		{Sections{Comparison: "c"}, "c"},
+		{Sections{Preamble: "FINAL REPORT"}, ""},
+	}
+	for _, tc := range tests {
+		if got := tc.s.Chosen(); got != tc.want {
+			t.Errorf("%+v: Chosen() = %q, want %q", tc.s, got, tc.want)
+		}
+	}
+}

@@ -68,7 +68,6 @@ var headerVariants = map[string]string{
 	"findigs":            NameFindings,
 	"reference findings": NameFindings,
 	"chest, two views":   NameFindings,
-	"report":             NameFindings,
 	// indication: why the study was done
 	"indication":             NameIndication,
 	"indications":            NameIndication,

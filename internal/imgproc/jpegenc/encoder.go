@@ -18,7 +18,7 @@ type Encoder struct {
 	quant   [nQuantIndex][blockSize]byte // zig-zag order, as written
 	divisor [nQuantIndex][blockSize]int32
 	recip   [nQuantIndex][blockSize]uint64 // ceil(2^40 / divisor)
-	lut     [nHuffIndex][256]uint32 // size<<24 | code, by value
+	lut     [nHuffIndex][256]uint32        // size<<24 | code, by value
 	out     []byte
 	bits    uint32
 	nBits   uint32

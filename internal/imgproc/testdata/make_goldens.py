@@ -86,7 +86,9 @@ def clahe_cases(ims):
     runs = [("xray224", 2.0, 8, 8), ("xray224", 4.0, 4, 4), ("xray224", 0.0, 8, 8),
             ("xray", 2.0, 8, 8), ("noise", 2.0, 8, 8), ("flat", 2.0, 8, 8),
             ("flat", 1.0, 3, 5), ("ramp", 3.0, 7, 6), ("small", 2.0, 8, 8),
-            ("xray224", 40.0, 8, 8), ("noise", 0.5, 2, 2)]
+            ("xray224", 40.0, 8, 8), ("noise", 0.5, 2, 2),
+            # One axis divides, the other does not: OpenCV pads both.
+            ("ramp", 2.0, 8, 6), ("xray", 2.0, 8, 7)]
     for src, clip, tx, ty in runs:
         name = "clahe_%s_%g_%dx%d" % (src, clip, tx, ty)
         out = cv2.createCLAHE(clipLimit=clip, tileGridSize=(tx, ty)).apply(ims[src])
@@ -158,6 +160,39 @@ def jpeg_fixtures(ims):
         cv2.imwrite(os.path.join(out, name.replace(".jpg", "_ref.png")), ref)
 
 
+def clean_reference(prob, k, keep=2):
+    """The CXLSeg clean-up done the usual OpenCV way (threshold, opening
+    then closing with an ellipse, keep the largest 8-connected components,
+    fill holes by flooding the background from outside)."""
+    el = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    m = (prob > 0.5).astype(np.uint8) * 255
+    m = cv2.morphologyEx(m, cv2.MORPH_OPEN, el)
+    m = cv2.morphologyEx(m, cv2.MORPH_CLOSE, el)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
+    if n - 1 > keep:
+        order = 1 + np.argsort(-stats[1:, cv2.CC_STAT_AREA], kind="stable")[:keep]
+        m = np.where(np.isin(labels, order), 255, 0).astype(np.uint8)
+    pad = cv2.copyMakeBorder(m, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)
+    ff = np.zeros((pad.shape[0] + 2, pad.shape[1] + 2), np.uint8)
+    cv2.floodFill(pad, ff, (0, 0), 255, flags=4)
+    return m | cv2.bitwise_not(pad[1:-1, 1:-1])
+
+
+def clean_cases():
+    # A probability map stored as 8-bit (p = v/255): smooth blobs with
+    # holes and specks; cleaned with the default parameters.
+    rng = np.random.default_rng(11)
+    noise = cv2.GaussianBlur(rng.standard_normal((224, 224)).astype(np.float32), (0, 0), 6)
+    v = np.clip(128 + noise * 900, 0, 255).astype(np.uint8)
+    specks = rng.random((224, 224)) < 0.01
+    v[specks] = 255 - v[specks]
+    save("prob_blobs", v)
+    for k in (3, 5, 7):
+        name = "clean_blobs_k%d" % k
+        out = clean_reference(v.astype(np.float32) / 255, k)
+        cases.append({"name": name, "op": "clean", "input": "prob_blobs.png", "output": save(name, out), "k": k})
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     ims = inputs()
@@ -169,6 +204,7 @@ def main():
     save("xray224", ims["xray224"])
     morph_cases(ims)
     jpeg_fixtures(ims)
+    clean_cases()
     meta = {"opencv": cv2.__version__, "numpy": np.__version__, "cases": cases}
     with open(os.path.join(OUT, "cases.json"), "w") as f:
         json.dump(meta, f, indent=1)

@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"cxlseg/internal/preprocess"
 )
 
 // SharedDir returns the project's shared/ folder (../shared next to the
@@ -23,11 +25,9 @@ func SharedDir(moduleRoot string) (string, error) {
 }
 
 // RealXrays loads perSource test-split X-rays of each source listed in
-// shared/data/lungseg/index.csv (the first ones, so the choice is fixed),
-// as 8-bit gray resized to size x size by area averaging and scaled to
-// [0,1], NCHW. It stands in for package preprocess where the exact
-// preprocessing does not matter (both sides of a parity test get the same
-// tensor). It returns the values and the image ids.
+// shared/data/lungseg/index.csv (the first ones, so the choice is fixed)
+// through the model's preprocessing (package preprocess) at size x size,
+// NCHW. It returns the values and the image ids.
 func RealXrays(shared string, perSource, size int) ([]float32, []string, error) {
 	root := filepath.Join(shared, "data", "lungseg")
 	f, err := os.Open(filepath.Join(root, "index.csv"))
@@ -49,6 +49,7 @@ func RealXrays(shared string, perSource, size int) ([]float32, []string, error) 
 			return nil, nil, fmt.Errorf("read %s: no %s column", f.Name(), c)
 		}
 	}
+	pre := preprocess.New(size)
 	taken := map[string]int{}
 	var out []float32
 	var ids []string
@@ -69,7 +70,11 @@ func RealXrays(shared string, perSource, size int) ([]float32, []string, error) 
 		if err != nil {
 			return nil, nil, err
 		}
-		out = append(out, areaResize(g, size)...)
+		x := make([]float32, size*size)
+		if err := pre.Apply(x, g); err != nil {
+			return nil, nil, fmt.Errorf("preprocess %s: %w", path, err)
+		}
+		out = append(out, x...)
 		ids = append(ids, rec[col["id"]])
 		taken[src]++
 	}
@@ -95,30 +100,4 @@ func loadGray(path string) (*image.Gray, error) {
 	g := image.NewGray(img.Bounds())
 	draw.Draw(g, g.Bounds(), img, img.Bounds().Min, draw.Src)
 	return g, nil
-}
-
-// areaResize averages each output pixel's box of source pixels, weighting
-// partly covered ones by their coverage (OpenCV INTER_AREA's definition).
-func areaResize(g *image.Gray, size int) []float32 {
-	b := g.Bounds()
-	w, h := b.Dx(), b.Dy()
-	sx, sy := float64(w)/float64(size), float64(h)/float64(size)
-	out := make([]float32, size*size)
-	for oy := 0; oy < size; oy++ {
-		y0, y1 := float64(oy)*sy, float64(oy+1)*sy
-		for ox := 0; ox < size; ox++ {
-			x0, x1 := float64(ox)*sx, float64(ox+1)*sx
-			var sum, area float64
-			for y := int(y0); y < h && float64(y) < y1; y++ {
-				wy := min(float64(y+1), y1) - max(float64(y), y0)
-				for x := int(x0); x < w && float64(x) < x1; x++ {
-					wx := min(float64(x+1), x1) - max(float64(x), x0)
-					sum += wx * wy * float64(g.GrayAt(b.Min.X+x, b.Min.Y+y).Y)
-					area += wx * wy
-				}
-			}
-			out[oy*size+ox] = float32(sum / area / 255)
-		}
-	}
-	return out
 }

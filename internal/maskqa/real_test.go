@@ -1,0 +1,100 @@
+package maskqa
+
+import (
+	"encoding/csv"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"cxlseg/internal/imgproc"
+)
+
+// lungsegDir returns ../shared/data/lungseg next to the module root, or
+// skips the test.
+func lungsegDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		if filepath.Dir(dir) == dir {
+			t.Skip("go.mod not found")
+		}
+		dir = filepath.Dir(dir)
+	}
+	d := filepath.Join(dir, "..", "shared", "data", "lungseg")
+	if _, err := os.Stat(filepath.Join(d, "index.csv")); err != nil {
+		t.Skipf("lungseg data not found at %s", d)
+	}
+	return d
+}
+
+// TestThresholdsOnRealMasks: reference heart-excluded masks (resized to
+// 224) almost never raise a flag, so the defaults are not trigger-happy.
+// With every mask of lungseg (1,345 heart-excluded) none was flagged; 9 of
+// 418 retrocardiac-inclusive V7 masks exceed the area limit.
+func TestThresholdsOnRealMasks(t *testing.T) {
+	root := lungsegDir(t)
+	f, err := os.Open(filepath.Join(root, "index.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatalf("index.csv: %v", err)
+	}
+	col := map[string]int{}
+	for i, n := range rows[0] {
+		col[n] = i
+	}
+	m := NewMeter(DefaultThresholds())
+	small := image.NewGray(image.Rect(0, 0, 224, 224))
+	var rs imgproc.Resizer
+	n, flagged := 0, 0
+	for i := 1; i < len(rows); i += 8 {
+		r := rows[i]
+		if r[col["convention"]] != "heart-excluded" {
+			continue
+		}
+		path := filepath.Join(root, r[col["mask"]])
+		mf, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(mf)
+		mf.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		g, ok := img.(*image.Gray)
+		if !ok {
+			t.Fatalf("%s: %T, want gray", path, img)
+		}
+		rs.Area(small, g)
+		for j, v := range small.Pix {
+			small.Pix[j] = 0
+			if v >= 128 {
+				small.Pix[j] = 255
+			}
+		}
+		res := m.Measure(small, nil)
+		n++
+		if len(res.Flags) > 0 {
+			flagged++
+			t.Logf("%s: %v", r[col["id"]], res.Flags)
+		}
+	}
+	if n < 50 {
+		t.Fatalf("only %d heart-excluded masks read", n)
+	}
+	if flagged*50 > n {
+		t.Errorf("%d of %d reference masks flagged (more than 2 %%)", flagged, n)
+	}
+}

@@ -1,0 +1,16 @@
+//go:build !amd64
+
+// Package simd holds the engine's assembly: an AVX-512 sgemm micro-kernel
+// and CPU feature detection. This architecture has none.
+package simd
+
+// HasAVX512 reports false: there is no assembly for this architecture.
+func HasAVX512() bool { return false }
+
+// Kernel8x32 is never called where HasAVX512 is false.
+func Kernel8x32(k int, a, b, c *float32, ldb, ldc int) { panic("simd: no kernel on this architecture") }
+
+// Dot4x4 is never called where HasAVX512 is false.
+func Dot4x4(k16 int, a *float32, lda int, b *float32, ldb int, out *float32) {
+	panic("simd: no kernel on this architecture")
+}
