@@ -38,7 +38,9 @@ func openDefaultBackend(o *Options) (segment.Backend, BackendInfo, error) {
 		}
 		info.ModelMetadata = f.Metadata
 	}
-	cfg := backend.Config{Kind: o.Backend, ModelPath: o.Model, Threads: o.Threads, Batch: o.Batch, ORTLib: o.ORTLib}
+	// NoSpin: the decode and encode workers share the cores with ONNX
+	// Runtime, so its threads must not busy-wait between operators.
+	cfg := backend.Config{Kind: o.Backend, ModelPath: o.Model, Threads: o.Threads, Batch: o.Batch, ORTLib: o.ORTLib, NoSpin: true}
 	cores := runtime.GOMAXPROCS(0)
 	if o.Threads <= 0 && o.Backend != backend.Native {
 		// ONNX Runtime infers an image in about the time libjpeg-turbo

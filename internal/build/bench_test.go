@@ -63,4 +63,3 @@ func BenchmarkPipelineSmall(b *testing.B) {
 		b.ReportMetric(48/time.Since(t).Seconds(), "img/s")
 	}
 }
-

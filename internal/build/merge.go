@@ -156,7 +156,8 @@ func Merge(ctx context.Context, o MergeOptions) (*Counts, error) {
 	if err := m.write(filepath.Join(o.Out, ManifestFile)); err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(logw, "merged %d shards: %d images, %d excluded; splits %v\n", n, counts.Images, sumCounts(counts.Excluded), counts.Splits)
+	fmt.Fprintf(logw, "merged %d shards of %s\n", n, o.Out)
+	counts.Print(logw)
 	return counts, nil
 }
 

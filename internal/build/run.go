@@ -146,6 +146,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		runErr = man.write(filepath.Join(o.Out, ManifestFile))
 	}
 	stats.Print(logw)
+	if res.Dataset != nil {
+		res.Dataset.Print(logw)
+	}
 	return res, runErr
 }
 

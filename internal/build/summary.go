@@ -114,3 +114,16 @@ func sumCounts(m map[string]int) int {
 	}
 	return n
 }
+
+// Print writes the dataset's counts: images per split and exclusions by
+// reason (the catalog's and the pipeline's).
+func (c *Counts) Print(w io.Writer) {
+	fmt.Fprintf(w, "dataset: %d images", c.Images)
+	for _, k := range slices.Sorted(maps.Keys(c.Splits)) {
+		fmt.Fprintf(w, ", %s %d", k, c.Splits[k])
+	}
+	fmt.Fprintf(w, "; %d metadata rows, %d exclusions\n", c.MetadataRows, sumCounts(c.Excluded))
+	for _, k := range slices.Sorted(maps.Keys(c.Excluded)) {
+		fmt.Fprintf(w, "  excluded %-22s %d\n", k, c.Excluded[k])
+	}
+}

@@ -38,6 +38,12 @@
 // fusing it into an FMA, so GOAMD64=v3 builds give the same pixels as v1
 // builds (the tests pass with both).
 //
+// ResizeArea's horizontal pass, the costliest step after decoding, runs
+// 16 columns at a time with AVX2 where the CPU has it (package simd, Go
+// assembly); it computes the same float32 operations in the same order,
+// and the tests check it against the Go code bit for bit. Build with
+// -tags purego to use Go only.
+//
 // # Decoding
 //
 // NewDecoder loads libturbojpeg.so.0 at run time with dlopen (cgo builds;

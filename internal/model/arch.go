@@ -122,8 +122,7 @@ func (b *netBuilder) unit(x sym, conv, bn string, cout int) sym {
 			b.p(bn+".running_var"), b.p(bn+".num_batches_tracked"), db, true)
 		return sym{t: y, c: cout}
 	}
-	z := b.g.Conv(x.t, b.p(conv+".weight"), b.p(conv+".bias"))
-	return sym{t: b.g.ReLU(z), c: cout}
+	return sym{t: b.g.ConvReLU(x.t, b.p(conv+".weight"), b.p(conv+".bias")), c: cout}
 }
 
 // conv is a plain k x k convolution.

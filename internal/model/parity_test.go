@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -122,4 +123,90 @@ func TestPyTorchParity(t *testing.T) {
 	if !(maxd <= 1e-4) {
 		t.Errorf("max abs difference %.3g > 1e-4", maxd)
 	}
+}
+
+// TestPyTorchTrainParity compares one training step with PyTorch (DropBlock
+// disabled on both sides, as masks cannot match): the loss, every
+// parameter gradient and the updated BN running statistics of
+// ref_saunet.py's SAUNet in training mode on the same weights and batch.
+func TestPyTorchTrainParity(t *testing.T) {
+	t.Parallel()
+	bench := benchDir(t)
+	if err := exec.Command(python, "-c", "import torch, numpy").Run(); err != nil {
+		t.Skipf("skipping PyTorch parity: %s cannot import torch and numpy (install python3-torch)", python)
+	}
+	const n, size = 2, 32
+	m, err := New(Config{Base: 8, Seed: 6, DropBlockKeep: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	wpath := filepath.Join(dir, "w.safetensors")
+	if err := m.Save(wpath, nil); err != nil {
+		t.Fatal(err)
+	}
+	x, y := benchData(n, size, 8)
+	writeF32(t, filepath.Join(dir, "x.f32"), x)
+	writeF32(t, filepath.Join(dir, "y.f32"), y)
+	cmd := exec.Command(python, "testdata/train_parity.py", bench, wpath, filepath.Join(dir, "x.f32"), filepath.Join(dir, "y.f32"), filepath.Join(dir, "o.f32"), "2", "32")
+	cmd.Env = append(os.Environ(), "OMP_NUM_THREADS=1")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s testdata/train_parity.py: %v\n%s", python, err, b)
+	}
+	nRunning := 0
+	for _, p := range m.Buffers.Params {
+		if !strings.HasSuffix(p.Name, "num_batches_tracked") {
+			nRunning += len(p.Data)
+		}
+	}
+	want := readF32(t, filepath.Join(dir, "o.f32"), 1+m.NumParams()+nRunning)
+
+	g, in, out, err := m.graph(newEngine(t, 2), trainMode, nil, n, size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copy(in.Data, x)
+	g.Forward()
+	loss, err := bceDice(g.Engine(), out.Data, y, nil, n, size*size, out.Grad, make([]lossSums, n))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Backward()
+	if d := math.Abs(loss - float64(want[0])); d > 1e-5 {
+		t.Errorf("loss %v, PyTorch %v", loss, want[0])
+	}
+	k := 1
+	worst := 0.0
+	for _, p := range m.Params.Params {
+		got := g.ParamGrads()[p.Off : p.Off+len(p.Data)]
+		ref := want[k : k+len(p.Data)]
+		k += len(p.Data)
+		var scale, diff float64
+		for i := range ref {
+			scale = math.Max(scale, math.Abs(float64(ref[i])))
+			diff = math.Max(diff, math.Abs(float64(got[i]-ref[i])))
+		}
+		// Conv biases in front of batch norm have a zero gradient up to
+		// rounding (~1e-8): measure them against a floor of 1e-3.
+		rel := diff / math.Max(scale, 1e-3)
+		worst = math.Max(worst, rel)
+		if rel > 1e-3 {
+			t.Errorf("%s: gradient differs from PyTorch by %.3g of its largest value %.3g", p.Name, rel, scale)
+		}
+	}
+	for _, p := range m.Buffers.Params {
+		if strings.HasSuffix(p.Name, "num_batches_tracked") {
+			if p.Data[0] != 1 {
+				t.Errorf("%s = %v after one step", p.Name, p.Data[0])
+			}
+			continue
+		}
+		for i, v := range p.Data {
+			if d := math.Abs(float64(v - want[k+i])); d > 1e-5*math.Max(1, math.Abs(float64(v))) {
+				t.Fatalf("%s[%d] = %v, PyTorch %v", p.Name, i, v, want[k+i])
+			}
+		}
+		k += len(p.Data)
+	}
+	t.Logf("loss %.6f (PyTorch %.6f); worst gradient difference %.3g of the tensor's largest value", loss, want[0], worst)
 }

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 
 	"cxlseg/internal/nn"
@@ -101,6 +102,25 @@ func FromFile(f *safetensors.File) (*Model, error) {
 		}
 		cfg.Seed = v
 	}
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	// Check every tensor's presence and shape before allocating, so a
+	// hostile header (say base_channels=1000 over tiny tensors) cannot
+	// make us allocate gigabytes.
+	d := &netBuilder{mode: declareMode, cfg: cfg}
+	d.build()
+	for i, name := range d.pnames {
+		if err := checkShape(f, name, d.pshapes[i]); err != nil {
+			return nil, err
+		}
+	}
+	for i, name := range d.bnames {
+		if err := checkShape(f, name, d.bshapes[i]); err != nil {
+			return nil, err
+		}
+	}
 	m, err := New(cfg)
 	if err != nil {
 		return nil, err
@@ -109,6 +129,18 @@ func FromFile(f *safetensors.File) (*Model, error) {
 		return nil, err
 	}
 	return m, nil
+}
+
+// checkShape reports a missing tensor or one of another shape.
+func checkShape(f *safetensors.File, name string, shape []int) error {
+	t, ok := f.Tensors[name]
+	if !ok {
+		return fmt.Errorf("tensor %s missing", name)
+	}
+	if !slices.Equal(t.Shape, shape) {
+		return fmt.Errorf("tensor %s has shape %v, want %v", name, t.Shape, shape)
+	}
+	return nil
 }
 
 // setFrom copies every tensor prefix+name of f into the model.

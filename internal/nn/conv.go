@@ -15,6 +15,7 @@ type convLayer struct {
 	k         int
 	rows      int       // output rows per column tile
 	wflip     []float32 // cin x (cout*k*k): flipped, transposed weights for dx
+	relu      bool      // fused ReLU (inference graphs)
 }
 
 // Conv adds a convolution of x with weight w (cout x cin x k x k, odd k,
@@ -36,6 +37,20 @@ func (g *Graph) Conv(x *Tensor, w, b *Param) *Tensor {
 	return g.add(l, g.newTensor(l.cout, x.H, x.W), x)
 }
 
+// ConvReLU adds Conv followed by ReLU, fused: the bias and the ReLU are
+// applied to each output tile while it is still in cache. Inference graphs
+// only (it has no backward pass).
+func (g *Graph) ConvReLU(x *Tensor, w, b *Param) *Tensor {
+	if g.train {
+		g.fail("convrelu %s: inference graphs only", w.Name)
+	}
+	y := g.Conv(x, w, b)
+	if l, ok := g.layers[len(g.layers)-1].(*convLayer); ok && l.out == y {
+		l.relu = true
+	}
+	return y
+}
+
 func (l *convLayer) alloc(g *Graph) {
 	if g.train && l.k > 1 {
 		l.wflip = make([]float32, len(l.w.Data))
@@ -47,9 +62,9 @@ func (l *convLayer) forward(g *Graph) {
 	hw, kk := x.HW(), l.cin*l.k*l.k
 	g.perImage(func(w, i int) {
 		src, dst := x.Image(i), y.Image(i)
-		beta := fillBias(dst, l.b, hw)
 		if l.k == 1 {
-			g.e.gemm.Sgemm(false, false, l.cout, hw, kk, 1, l.w.Data, kk, src, hw, beta, dst, hw)
+			g.e.gemm.Sgemm(false, false, l.cout, hw, kk, 1, l.w.Data, kk, src, hw, 0, dst, hw)
+			l.post(dst, hw, 0, hw)
 			return
 		}
 		col := g.cols[w]
@@ -57,9 +72,34 @@ func (l *convLayer) forward(g *Graph) {
 			y1 := min(y0+l.rows, x.H)
 			n := (y1 - y0) * x.W
 			im2colRows(col, src, l.cin, x.H, x.W, l.k, 1, l.k/2, x.W, y0, y1)
-			g.e.gemm.Sgemm(false, false, l.cout, n, kk, 1, l.w.Data, kk, col, n, beta, dst[y0*x.W:], hw)
+			g.e.gemm.Sgemm(false, false, l.cout, n, kk, 1, l.w.Data, kk, col, n, 0, dst[y0*x.W:], hw)
+			l.post(dst, hw, y0*x.W, n)
 		}
 	})
+}
+
+// post adds the bias (and applies the fused ReLU) to columns [off, off+n)
+// of every output channel, right after sgemm wrote them.
+func (l *convLayer) post(dst []float32, hw, off, n int) {
+	if l.b == nil && !l.relu {
+		return
+	}
+	for c := 0; c < l.cout; c++ {
+		var bias float32
+		if l.b != nil {
+			bias = l.b.Data[c]
+		}
+		row := dst[c*hw+off : c*hw+off+n]
+		if l.relu {
+			for j, v := range row {
+				row[j] = max(v+bias, 0)
+			}
+		} else if bias != 0 {
+			for j := range row {
+				row[j] += bias
+			}
+		}
+	}
 }
 
 // backward computes dW += dy * im2col(x)^T and, for the input gradient,

@@ -15,8 +15,11 @@
 // # Convolutions
 //
 // 3x3 and 7x7 convolutions (stride 1, same padding) lower each image to a
-// column matrix (im2col) and multiply it by the weight matrix with sgemm; 1x1
-// convolutions multiply directly. The 3x3 stride-2 transposed convolution
+// column matrix (im2col) a few output rows at a time, so the columns are
+// still in cache when sgemm reads them, and multiply by the weight matrix;
+// 1x1 convolutions multiply directly. The input gradient is the "full"
+// convolution of the output gradient with the flipped kernels (im2col of
+// dy, no scatter-add). Bias and ReLU are applied per tile. The 3x3 stride-2 transposed convolution
 // (PyTorch ConvTranspose2d(k=3, s=2, p=1, output_padding=1)) is the adjoint:
 // sgemm to columns, then col2im with stride 2.
 //
@@ -34,7 +37,10 @@
 //
 // Gemm is the one matrix-multiply interface. NewGemm("auto") loads OpenBLAS
 // at run time with dlopen("libopenblas.so.0") when built with cgo and the
-// library is present, and otherwise uses the pure-Go blocked sgemm.
+// library is present, and otherwise uses the pure-Go blocked sgemm
+// (BLIS-style packing; an AVX-512 assembly micro-kernel from package
+// nn/simd where the CPU has it, a scalar Go kernel elsewhere; row-major B
+// is read in place and long A*B^T products use dot-product kernels).
 // OpenBLAS 0.3.21 mis-detects AMD EPYC CPUs with AVX-512 as Haswell; on
 // CPUs with avx512f the loader sets OPENBLAS_CORETYPE=SkylakeX before
 // dlopen unless the user already set it (1.3-1.9x faster on these shapes),

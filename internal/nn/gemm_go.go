@@ -30,8 +30,13 @@ type goGemm struct {
 	kern   microKernel
 	dot    dotKernel
 	kname  string
-	pool   sync.Pool
+	mu     sync.Mutex
+	free   []*goPack // pack buffers, reused (a sync.Pool would drop them at GC)
 }
+
+// dotMinK is the shortest k for which dotNT beats packing: below it the
+// per-block lane reduction costs more than the packs it saves.
+const dotMinK = 2048
 
 // dotKernel writes the 16 lane-wise partial sums of the 4x4 dot products
 // of rows of A and rows of B over 16*k16 elements to out[(4i+j)*16:].
@@ -66,16 +71,13 @@ func (g *goGemm) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []floa
 		return
 	}
 	checkGemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
-	pk, _ := g.pool.Get().(*goPack)
-	if pk == nil {
-		pk = &goPack{a: make([]float32, goMC*goKC), b: make([]float32, goKC*(goNC+g.nr)), t: make([]float32, g.mr*g.nr)}
-	}
-	defer g.pool.Put(pk)
+	pk := g.getPack()
+	defer g.putPack(pk)
 	if !transB {
 		g.directB(transA, m, n, k, alpha, a, lda, b, ldb, c, ldc, pk)
 		return
 	}
-	if !transA && g.dot != nil {
+	if !transA && g.dot != nil && k >= dotMinK {
 		g.dotNT(m, n, k, alpha, a, lda, b, ldb, c, ldc, pk.t)
 		return
 	}
@@ -91,6 +93,25 @@ func (g *goGemm) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []floa
 			}
 		}
 	}
+}
+
+// getPack takes a pack buffer from the free list (one per concurrent
+// caller, allocated on first use).
+func (g *goGemm) getPack() *goPack {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if n := len(g.free); n > 0 {
+		pk := g.free[n-1]
+		g.free = g.free[:n-1]
+		return pk
+	}
+	return &goPack{a: make([]float32, goMC*goKC), b: make([]float32, goKC*(goNC+g.nr)), t: make([]float32, max(g.mr*g.nr, 256))}
+}
+
+func (g *goGemm) putPack(pk *goPack) {
+	g.mu.Lock()
+	g.free = append(g.free, pk)
+	g.mu.Unlock()
 }
 
 // directB is Sgemm for row-major B: the kernel reads whole nr-wide strips

@@ -3,8 +3,8 @@ package nn
 import (
 	"maps"
 	"math"
-	"slices"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 

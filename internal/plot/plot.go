@@ -114,6 +114,12 @@ func (c Chart) draw(img *image.RGBA, r image.Rectangle) {
 	drawText(img, (r.Min.X+r.Max.X-textWidth(c.Title, scale))/2, r.Min.Y+th/2, c.Title, scale, black)
 	x0, x1, y0, y1, _ := c.bounds()
 	xt, yt := ticks(x0, x1, 6), ticks(y0, y1, 6)
+	if c.integerX() && len(xt) > 1 && xt[1]-xt[0] < 1 {
+		xt = nil
+		for v := math.Floor(x0); v <= math.Ceil(x1); v++ {
+			xt = append(xt, v)
+		}
+	}
 	// Widen the range to the outer ticks so the lines never touch the frame.
 	x0, x1 = math.Min(x0, xt[0]), math.Max(x1, xt[len(xt)-1])
 	y0, y1 = math.Min(y0, yt[0]), math.Max(y1, yt[len(yt)-1])
@@ -158,18 +164,54 @@ func (c Chart) draw(img *image.RGBA, r image.Rectangle) {
 			qx, qy, havePrev = x, y, true
 		}
 	}
-	// Legend, top right inside the frame on a white box, one row per series.
+	// Legend inside the frame on a white box, one row per series: top
+	// right, or bottom right when that hides fewer data points.
+	legendH := len(c.Series)*(th+6) + 10
+	legendW := 0
+	for _, s := range c.Series {
+		legendW = max(legendW, textWidth(s.Name, scale)+28+16)
+	}
+	topBox := image.Rect(right-12-legendW, top+4, right-4, top+4+legendH)
+	botBox := image.Rect(right-12-legendW, bottom-4-legendH, right-4, bottom-4)
+	hidden := func(box image.Rectangle) int {
+		n := 0
+		for _, s := range c.Series {
+			for j := range min(len(s.X), len(s.Y)) {
+				if !math.IsNaN(s.X[j]) && !math.IsNaN(s.Y[j]) && image.Pt(px(s.X[j]), py(s.Y[j])).In(box) {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	ly0 := top + 8
+	if hidden(botBox) < hidden(topBox) {
+		ly0 = botBox.Min.Y + 4
+	}
 	for i, s := range c.Series {
 		col := s.Color
 		if col.A == 0 {
 			col = Palette[i%len(Palette)]
 		}
-		ly := top + 8 + i*(th+6)
+		ly := ly0 + i*(th+6)
 		lx := right - 12 - textWidth(s.Name, scale) - 28
 		fill(img, image.Rect(lx-4, ly-3, right-4, ly+th+3), white)
 		fill(img, image.Rect(lx, ly+th/2-2, lx+20, ly+th/2+1), col)
 		drawText(img, lx+28, ly, s.Name, scale, black)
 	}
+}
+
+// integerX reports whether every x value is a whole number (epochs), so
+// fractional ticks would be meaningless.
+func (c Chart) integerX() bool {
+	for _, s := range c.Series {
+		for _, x := range s.X {
+			if !math.IsNaN(x) && x != math.Trunc(x) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // line draws a 2-pixel-wide segment (Bresenham).
