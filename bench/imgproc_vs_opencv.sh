@@ -30,7 +30,7 @@ for r in $(seq "$ROUNDS"); do
   OPENCV_THREADS=1 /usr/bin/python3 bench/opencv_pipeline.py "$img" "$ITER" | sed 's/^opencv /opencv-1thread /' | tee -a "$log"
 done
 echo
-echo "median over $ROUNDS alternating rounds, wall ms per image (cpu: CPU ms, all threads) ($(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)):"
+echo "median over $ROUNDS alternating rounds, ms per image: Go's mean wall time, (median) wall time of one image, (cpu) CPU time all threads; opencv stages are medians, total-cpu is CPU time ($(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)):"
 /usr/bin/python3 - "$log" <<'PY'
 import sys, re, statistics, collections
 v = collections.defaultdict(list)
@@ -43,6 +43,8 @@ for line in open(sys.argv[1]):
         v["go " + name].append((float(f[i - 1]) / 1e6, allocs))
         if "cpu-ms/op" in f:
             v["go " + name + " (cpu)"].append((float(f[f.index("cpu-ms/op") - 1]), allocs))
+        if "median-ms/op" in f:
+            v["go " + name + " (median)"].append((float(f[f.index("median-ms/op") - 1]), allocs))
     elif f[0].startswith("opencv"):
         v[f[0] + " " + f[1]].append((float(f[2]), "-"))
 for k, xs in v.items():

@@ -3,7 +3,6 @@ package build
 import (
 	"encoding/csv"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -145,13 +144,4 @@ func writeShardPartial(dir string, o *outcome) error {
 		return err
 	}
 	return cxlcsv.WriteExclusions(filepath.Join(dir, cxlcsv.ExclusionsFile), o.exclusions)
-}
-
-// removeStale deletes a file if present (a final CSV from an earlier,
-// unsharded run that a sharded run would leave contradicting it).
-func removeStale(path string) error {
-	if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
-		return fmt.Errorf("remove %s: %w", path, err)
-	}
-	return nil
 }

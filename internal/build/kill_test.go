@@ -3,6 +3,7 @@ package build
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -27,7 +28,45 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
+	if os.Getenv("CXLSEG_TEST_FAKE_CLI") != "" {
+		os.Exit(fakeCLI(os.Args[1:]))
+	}
 	os.Exit(m.Run())
+}
+
+// fakeCLI stands in for the cxlseg binary in tests of the deploy/
+// scripts: it parses `build` flags as the real command does and builds
+// with the test backend.
+func fakeCLI(args []string) int {
+	if len(args) == 0 || args[0] != "build" {
+		fmt.Fprintln(os.Stderr, "fake cxlseg: only build is supported")
+		return 2
+	}
+	fs := flag.NewFlagSet("build", flag.ContinueOnError)
+	mimic := fs.String("mimic", "", "")
+	reports := fs.String("reports", "", "")
+	out := fs.String("out", "", "")
+	fs.String("backend", "", "")
+	fs.String("split", "", "")
+	fs.String("labels", "", "")
+	fs.Uint64("seed", 0, "")
+	shard := fs.String("shard", "", "")
+	shards := fs.Int("shards", 0, "")
+	if err := fs.Parse(args[1:]); err != nil {
+		return 2
+	}
+	s, err := ShardFromEnv(*shard, *shards, os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	o := testOptions(*mimic, *out, 0)
+	o.Reports, o.Shard = *reports, s
+	if _, err := Run(context.Background(), o); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
 }
 
 // countLines counts the newline-terminated lines of a file.

@@ -3,7 +3,9 @@ package build
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -100,4 +102,41 @@ func TestMergeDetectsMissingAndMisplaced(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), filepath.Base(victim)) {
 		t.Fatalf("merge with a deleted mask: %v", err)
 	}
+}
+
+// TestSlurmExample runs deploy/slurm/cxlseg.sbatch as two array tasks (the
+// test binary standing in for cxlseg), merges, and compares with a
+// one-machine build.
+func TestSlurmExample(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts subprocesses")
+	}
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	dir := t.TempDir()
+	root := filepath.Join(dir, "mimic")
+	writeMiniMimic(t, root, 10, map[int]string{3: kindNoReport})
+	single, sharded := filepath.Join(dir, "single"), filepath.Join(dir, "sharded")
+	if _, err := Run(context.Background(), testOptions(root, single, 0)); err != nil {
+		t.Fatal(err)
+	}
+	for task := 1; task <= 2; task++ { // --array=1-2: indexes start at 1
+		cmd := exec.Command(bash, filepath.Join("..", "..", "deploy", "slurm", "cxlseg.sbatch"))
+		cmd.Env = append(os.Environ(), "CXLSEG_TEST_FAKE_CLI=1", "CXLSEG="+os.Args[0],
+			"MIMIC="+root, "REPORTS="+root, "CXLSEG_OUT="+sharded,
+			fmt.Sprintf("SLURM_ARRAY_TASK_ID=%d", task), "SLURM_ARRAY_TASK_MIN=1", "SLURM_ARRAY_TASK_COUNT=2")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("array task %d: %v\n%s", task, err, out)
+		}
+	}
+	dirs, _ := filepath.Glob(filepath.Join(sharded, StateDir, "*"))
+	if len(dirs) != 2 || filepath.Base(dirs[0]) != "0-of-2" || filepath.Base(dirs[1]) != "1-of-2" {
+		t.Fatalf("state folders %v, want 0-of-2 and 1-of-2", dirs)
+	}
+	if _, err := Merge(context.Background(), MergeOptions{Out: sharded}); err != nil {
+		t.Fatal(err)
+	}
+	compareTrees(t, single, sharded)
 }

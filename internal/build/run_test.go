@@ -13,7 +13,7 @@ import (
 )
 
 var badKinds = map[int]string{1: kindLateral, 3: kindNoReport, 4: kindMissing, 6: kindCorrupt,
-	7: kindZero, 9: kindRGB, 10: kindSizeBad, 12: kindDup, 13: kindTruncated}
+	7: kindZero, 9: kindRGB, 10: kindSizeBad, 12: kindDup, 13: kindTruncated, 14: kindTiny}
 
 func readCSV(t *testing.T, path string) [][]string {
 	t.Helper()
@@ -32,7 +32,7 @@ func readCSV(t *testing.T, path string) [][]string {
 func TestRunBadInputs(t *testing.T) {
 	dir := t.TempDir()
 	root, out := filepath.Join(dir, "mimic"), filepath.Join(dir, "out")
-	writeMiniMimic(t, root, 15, badKinds)
+	writeMiniMimic(t, root, 16, badKinds)
 	var log bytes.Buffer
 	o := testOptions(root, out, 0)
 	o.Log = &log
@@ -40,13 +40,14 @@ func TestRunBadInputs(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, log.String())
 	}
-	// 14 rows: 1 lateral, 1 duplicate, 1 without report, 1 missing are
-	// dropped by the catalog; corrupt and zero-byte by the pipeline.
+	// 16 rows: 1 lateral, 1 duplicate, 1 without report, 1 missing are
+	// dropped by the catalog; corrupt, truncated, zero-byte and tiny by
+	// the pipeline; RGB and a size mismatch are kept with a note.
 	// The decoders word broken files differently (libjpeg may call a
 	// broken header unsupported, or recover a truncated scan): any
 	// bad-JPEG reason counts as "badjpeg".
 	wantReasons := map[string]int{"not_frontal": 1, "duplicate": 1, "no_report": 1, "missing_image": 1,
-		"badjpeg": 2, ReasonZeroByte: 1}
+		"badjpeg": 2, ReasonZeroByte: 1, ReasonBadDimensions: 1}
 	ex := readCSV(t, filepath.Join(out, cxlcsv.ExclusionsFile))
 	got := map[string]int{}
 	for _, r := range ex[1:] {
@@ -62,8 +63,8 @@ func TestRunBadInputs(t *testing.T) {
 			t.Errorf("exclusions %s: %d, want %d (all: %v)", k, got[k], v, got)
 		}
 	}
-	if len(ex)-1 != 7 {
-		t.Errorf("%d exclusions, want 7: %v", len(ex)-1, ex)
+	if len(ex)-1 != 8 {
+		t.Errorf("%d exclusions, want 8: %v", len(ex)-1, ex)
 	}
 	qa := readCSV(t, filepath.Join(out, QAFile))
 	seg := readCSV(t, filepath.Join(out, cxlcsv.SegmentedFile))

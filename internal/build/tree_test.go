@@ -26,6 +26,7 @@ const (
 	kindSizeBad   = "sizebad"   // Rows/Columns disagree with the file
 	kindDup       = "dup"       // the metadata lists the previous image again
 	kindTruncated = "truncated" // a JPEG cut short
+	kindTiny      = "tiny"      // a 16x16 JPEG: not a radiograph
 )
 
 // miniW and miniH are the mini tree's image size: small, so tests are fast.
@@ -92,6 +93,9 @@ func writeMiniMimic(t testing.TB, root string, n int, kinds map[int]string) {
 				}
 			}
 			var src image.Image = gray
+			if kind == kindTiny {
+				src = gray.SubImage(image.Rect(0, 0, 16, 16))
+			}
 			if kind == kindRGB {
 				rgb := image.NewRGBA(gray.Rect)
 				for k, v := range gray.Pix {

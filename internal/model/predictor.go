@@ -27,8 +27,8 @@ type Predictor struct {
 }
 
 // NewPredictor returns a predictor for m on batches of up to batch images
-// of size x size, with threads workers and the best available sgemm
-// (OpenBLAS when it loads, pure Go otherwise).
+// of size x size, with threads workers (0: one per CPU) and the best
+// available sgemm (OpenBLAS when it loads, pure Go otherwise).
 func NewPredictor(m *Model, batch, size, threads int) (*Predictor, error) {
 	gm, err := nn.NewGemm("auto")
 	if err != nil {

@@ -32,8 +32,8 @@ type Trainer struct {
 }
 
 // NewTrainer returns a trainer for m on batches of up to batch images of
-// size x size, with Adam configured by opt, threads workers and the best
-// available sgemm.
+// size x size, with Adam configured by opt, threads workers (0: one per
+// CPU) and the best available sgemm.
 func NewTrainer(m *Model, batch, size int, opt AdamConfig, threads int) (*Trainer, error) {
 	gm, err := nn.NewGemm("auto")
 	if err != nil {

@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"runtime"
 	"sync"
 )
 
@@ -10,6 +11,7 @@ import (
 // keeps every result independent of scheduling.
 type Engine struct {
 	gemm    Gemm
+	dot     dotKernel // assembly 4x4 dot-product kernel, nil without one
 	threads int
 	jobs    []chan func(int)
 	wg      sync.WaitGroup
@@ -17,10 +19,13 @@ type Engine struct {
 }
 
 // NewEngine starts an engine with the given sgemm and thread count
-// (threads < 1 means 1). Close stops its workers.
+// (threads < 1 means one per CPU the Go scheduler may use, GOMAXPROCS).
+// Close stops its workers.
 func NewEngine(g Gemm, threads int) *Engine {
-	threads = max(threads, 1)
-	e := &Engine{gemm: g, threads: threads}
+	if threads < 1 {
+		threads = runtime.GOMAXPROCS(0)
+	}
+	e := &Engine{gemm: g, threads: threads, dot: simdDot()}
 	for w := 1; w < threads; w++ {
 		ch := make(chan func(int))
 		e.jobs = append(e.jobs, ch)

@@ -18,6 +18,12 @@ var gemmShapes = []struct {
 	{"dcol_d1.0_TN", true, false, 288, 50176, 16},
 	{"fwd_d3.0_NN", false, false, 64, 3136, 1152},
 	{"fwd_m2_NN", false, false, 128, 784, 1152},
+	// One column tile, as the engine calls them (a row of 224 pixels).
+	{"tile_fwd_e1.4_NN", false, false, 16, 224, 144},
+	{"tile_fwd_d1.0_NN", false, false, 16, 224, 288},
+	{"tile_dW_d1.0_NT", false, true, 16, 288, 224},
+	{"tile_dx_d1.0_NN", false, false, 32, 224, 144},
+	{"tile_fwd_d2.0_NN", false, false, 32, 448, 576},
 }
 
 // BenchmarkSgemm reports GFLOP/s of each available sgemm on the model's
