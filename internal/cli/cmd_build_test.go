@@ -86,3 +86,12 @@ func TestBuildUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestMergeWithoutShardsExplains(t *testing.T) {
+	dir := t.TempDir()
+	var o, e bytes.Buffer
+	code := Run([]string{"merge", "--out", dir}, &o, &e)
+	if code != 1 || !strings.Contains(e.String(), "no shard state") || !strings.Contains(e.String(), "cxlseg build --out") {
+		t.Errorf("merge of an empty folder: code %d, stderr %q", code, e.String())
+	}
+}

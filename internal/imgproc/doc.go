@@ -25,7 +25,9 @@
 //	Ellipse        getStructuringElement(ELLIPSE,k)   identical, k = 1..9
 //	Erode/Dilate   erode/dilate/morphologyEx OPEN/CLOSE, ellipse 3,4,5,7,9, 1-2 iterations: bit-exact
 //	Cleaner        morphologyEx + connectedComponentsWithStats + floodFill clean-up: identical
-//	Decoder        libjpeg-turbo vs Go image/jpeg     within ±1 (83 real X-rays: ~1.8 % of pixels differ by 1)
+//	Decoder        libjpeg-turbo path vs cv2.imread   identical (12 real X-rays, gray/YCbCr/progressive fixtures)
+//	               Go image/jpeg path vs turbo path   within ±1 (83 real X-rays: ~1.8 % of pixels differ by 1)
+//	End to end     decode > LINEAR 224; decode > AREA 224 > CLAHE: identical to OpenCV (12 real X-rays)
 //	Encoder        JPEG bytes                         identical to Go's image/jpeg (package jpegenc)
 //
 // Bit-exactness follows OpenCV's arithmetic, including its quirks: 11-bit
@@ -39,10 +41,10 @@
 // builds (the tests pass with both).
 //
 // ResizeArea's horizontal pass, the costliest step after decoding, runs
-// 16 columns at a time with AVX2 where the CPU has it (package simd, Go
-// assembly); it computes the same float32 operations in the same order,
-// and the tests check it against the Go code bit for bit. Build with
-// -tags purego to use Go only.
+// on 8 source rows at a time (one per vector lane) with AVX2 where the CPU
+// has it (package simd, Go assembly); it computes the same float32
+// operations in the same order, and the tests check it against the Go code
+// bit for bit. Build with -tags purego to use Go only.
 //
 // # Decoding
 //

@@ -61,13 +61,13 @@ type areaPlan struct {
 	ysrc, ydst []int32
 	ybeta      []float32
 
-	// The same tables tap-major for the AVX2 pass (16 columns per
-	// vector pair): tap k of column dx reads source column
-	// offT[k*dw+dx] with weight wT[k*dw+dx].
-	simd   bool
+	// AVX2 path (package simd): 8 source rows at a time, one per vector
+	// lane; buf8[dx*8+r] holds row g0+r's horizontal sums, tbuf the rows
+	// transposed.
+	rows8  bool
 	noSIMD bool // tests: force the Go pass
-	offT   []int32
-	wT     []float32
+	buf8   []float32
+	tbuf   []byte
 
 	buf, sum []float32
 	u8f      [256]float32 // float32(v) for every byte v: a load is cheaper than a conversion
@@ -126,15 +126,12 @@ func (p *areaPlan) prepare(sw, sh, dw, dh int) {
 	areaTab(sw, dw, func(d, s int, w float32) {
 		p.xw[d*p.taps+s-int(p.xstart[d])] = w
 	})
-	if p.simd = simd.HaveAVX2() && dw >= 16 && !p.noSIMD; p.simd {
-		p.offT = sizedInt32(p.offT, p.taps*dw)
-		p.wT = sizedFloat32(p.wT, p.taps*dw)
-		for d := range dw {
-			for k := range p.taps {
-				p.offT[k*dw+d] = p.xstart[d] + int32(k)
-				p.wT[k*dw+d] = p.xw[d*p.taps+k]
-			}
+	if p.rows8 = simd.HaveAVX2() && sh >= 8 && !p.noSIMD; p.rows8 {
+		p.buf8 = sizedFloat32(p.buf8, 8*dw)
+		if cap(p.tbuf) < 8*sw {
+			p.tbuf = make([]byte, 8*sw)
 		}
+		p.tbuf = p.tbuf[:8*sw]
 	}
 
 	p.ysrc, p.ydst, p.ybeta = p.ysrc[:0], p.ydst[:0], p.ybeta[:0]
@@ -159,13 +156,6 @@ func (p *areaPlan) hpass(s []byte) {
 	buf := p.buf[:p.dw]
 	f := &p.u8f
 	dx := 0
-	// The AVX2 gather reads 4 bytes per pixel: it needs 3 bytes of the
-	// backing array past the row (true for every row but the last).
-	if p.simd && cap(s) >= p.sw+3 {
-		blocks := p.dw / 16
-		simd.AreaHPass(buf, s, p.offT, p.wT, n, blocks)
-		dx = 16 * blocks
-	}
 	for ; dx+4 <= len(buf); dx += 4 {
 		r0 := s[p.xstart[dx]:][:n]
 		r1 := s[p.xstart[dx+1]:][:n]
@@ -195,29 +185,40 @@ func (p *areaPlan) hpass(s []byte) {
 	}
 }
 
-// run is ResizeArea_Invoker over all rows.
+// run is ResizeArea_Invoker over all rows. The horizontal sums of a source
+// row come from hpass, or, on the AVX2 path, from a batch of 8 consecutive
+// rows (source rows are consumed in increasing order).
 func (p *areaPlan) run(dst, src *image.Gray) {
 	dw := p.dw
-	sum, buf := p.sum[:dw], p.buf[:dw]
+	sum := p.sum[:dw]
 	clear(sum)
 	prevDy := int(p.ydst[0])
-	lastRow := -1
-	for j, sy := range p.ysrc {
+	lastRow, g0 := -1, -1
+	for j, sy32 := range p.ysrc {
+		sy := int(sy32)
 		dy, beta := int(p.ydst[j]), p.ybeta[j]
-		if int(sy) != lastRow {
-			p.hpass(src.Pix[int(sy)*src.Stride : int(sy)*src.Stride+p.sw])
-			lastRow = int(sy)
+		// Row sy's sums are buf[dx*stride].
+		buf, stride := p.buf[:dw], 1
+		if p.rows8 {
+			if g0 < 0 || sy < g0 || sy >= g0+8 {
+				g0 = min(sy, p.sh-8)
+				simd.AreaRows8(p.buf8, p.tbuf, src.Pix[g0*src.Stride:], src.Stride, p.sw, p.xstart, p.xw, p.taps)
+			}
+			buf, stride = p.buf8[sy-g0:], 8
+		} else if sy != lastRow {
+			p.hpass(src.Pix[sy*src.Stride : sy*src.Stride+p.sw])
+			lastRow = sy
 		}
 		if dy != prevDy {
 			out := dst.Pix[prevDy*dst.Stride : prevDy*dst.Stride+dw]
 			for dx := range out {
 				out[dx] = roundU8(sum[dx])
-				sum[dx] = beta * buf[dx]
+				sum[dx] = beta * buf[dx*stride]
 			}
 			prevDy = dy
 		} else {
 			for dx := range sum {
-				sum[dx] += float32(beta * buf[dx])
+				sum[dx] += float32(beta * buf[dx*stride])
 			}
 		}
 	}

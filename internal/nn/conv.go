@@ -1,7 +1,5 @@
 package nn
 
-import "os"
-
 // convTileFloats bounds the column tile of a convolution (floats): im2col
 // writes a few output rows at a time and sgemm reads them while they are
 // still in L2, instead of streaming a whole image's columns (up to 58 MB
@@ -123,16 +121,12 @@ func (l *convLayer) backward(g *Graph) {
 			}
 		}
 	}
-	shift := os.Getenv("NOSHIFT") == "" && l.k > 1 && g.e.dot != nil && l.cin%4 == 0 && l.cout%4 == 0 && hw >= 64
 	g.perImage(func(w, i int) {
 		dy, src := y.GradImage(i), x.Image(i)
 		if l.b != nil {
 			addRowSums(g.pgrad(w, l.b), dy, hw)
 		}
 		dW := g.pgrad(w, l.w)
-		if shift {
-			l.weightGradShift(g, w, dy, src, dW, x.H, x.W)
-		}
 		if l.k == 1 {
 			g.e.gemm.Sgemm(false, true, l.cout, kk, hw, 1, dy, hw, src, hw, 1, dW, kk)
 			if x.Grad != nil {
@@ -149,82 +143,14 @@ func (l *convLayer) backward(g *Graph) {
 		for y0 := 0; y0 < x.H; y0 += l.rows {
 			y1 := min(y0+l.rows, x.H)
 			n := (y1 - y0) * x.W
-			if !shift {
-				im2colRows(colX, src, l.cin, x.H, x.W, l.k, 1, l.k/2, x.W, y0, y1)
-				g.e.gemm.Sgemm(false, true, l.cout, kk, n, 1, dy[y0*x.W:], hw, colX, n, 1, dW, kk)
-			}
+			im2colRows(colX, src, l.cin, x.H, x.W, l.k, 1, l.k/2, x.W, y0, y1)
+			g.e.gemm.Sgemm(false, true, l.cout, kk, n, 1, dy[y0*x.W:], hw, colX, n, 1, dW, kk)
 			if dx != nil {
 				im2colRows(colD, dy, l.cout, x.H, x.W, l.k, 1, l.k/2, x.W, y0, y1)
 				g.e.gemm.Sgemm(false, false, l.cin, n, ko, 1, l.wflip, ko, colD, n, beta01(l.acc[0]), dx[y0*x.W:], hw)
 			}
 		}
 	})
-}
-
-// weightGradShift adds one image's weight gradient without im2col:
-//
-//	dW[co, ci, kh, kw] = sum over p of dy[co, p] * x[ci, p + s],
-//	s = (kh-k/2)*W + (kw-k/2)
-//
-// is a dot product of whole flattened planes shifted by s, which the
-// assembly dot kernel computes reading both in place (4x4 channel blocks,
-// long contiguous runs). The p range keeps rows inside the image; pixels
-// whose shifted column wraps into the neighbouring row are subtracted
-// afterwards (k/2 columns per side, a few hundred terms).
-func (l *convLayer) weightGradShift(g *Graph, w int, dy, x, dW []float32, h, wd int) {
-	hw, k, pd := h*wd, l.k, l.k/2
-	out := g.dots[w]
-	for kh := 0; kh < k; kh++ {
-		for kw := 0; kw < k; kw++ {
-			dxc := kw - pd
-			s := (kh-pd)*wd + dxc
-			p0, p1 := max(0, -s), min(hw, hw-s)
-			n := p1 - p0
-			k16 := n / 16
-			for co0 := 0; co0 < l.cout; co0 += 4 {
-				for ci0 := 0; ci0 < l.cin; ci0 += 4 {
-					g.e.dot(k16, dy[co0*hw+p0:], hw, x[ci0*hw+p0+s:], hw, out)
-					for i := 0; i < 4; i++ {
-						for j := 0; j < 4; j++ {
-							var v float32
-							for _, t := range out[(4*i+j)*16 : (4*i+j)*16+16] {
-								v += t
-							}
-							a := dy[(co0+i)*hw : (co0+i+1)*hw]
-							b := x[(ci0+j)*hw : (ci0+j+1)*hw]
-							if k16*16 < n {
-								v += dot32(a[p0+16*k16:p1], b[p0+16*k16+s:p1+s])
-							}
-							v -= wrapTerms(a, b, s, dxc, p0, p1, h, wd)
-							dW[((co0+i)*l.cin+ci0+j)*k*k+kh*k+kw] += v
-						}
-					}
-				}
-			}
-		}
-	}
-}
-
-// wrapTerms returns the part of sum over [p0, p1) of a[p]*b[p+s] from
-// pixels whose column plus dxc leaves the row (they wrapped into the
-// neighbouring row in the flattened dot product).
-func wrapTerms(a, b []float32, s, dxc, p0, p1, h, w int) float32 {
-	if dxc == 0 {
-		return 0
-	}
-	var t float32
-	c0, c1 := 0, -dxc // columns that wrap: [0, -dxc) for dxc < 0
-	if dxc > 0 {
-		c0, c1 = w-dxc, w
-	}
-	for y := 0; y < h; y++ {
-		for c := c0; c < c1; c++ {
-			if p := y*w + c; p >= p0 && p < p1 {
-				t += a[p] * b[p+s]
-			}
-		}
-	}
-	return t
 }
 
 // convTLayer is PyTorch's ConvTranspose2d(cin, cout, 3, stride 2,

@@ -11,7 +11,6 @@ import (
 // keeps every result independent of scheduling.
 type Engine struct {
 	gemm    Gemm
-	dot     dotKernel // assembly 4x4 dot-product kernel, nil without one
 	threads int
 	jobs    []chan func(int)
 	wg      sync.WaitGroup
@@ -25,7 +24,7 @@ func NewEngine(g Gemm, threads int) *Engine {
 	if threads < 1 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	e := &Engine{gemm: g, threads: threads, dot: simdDot()}
+	e := &Engine{gemm: g, threads: threads}
 	for w := 1; w < threads; w++ {
 		ch := make(chan func(int))
 		e.jobs = append(e.jobs, ch)

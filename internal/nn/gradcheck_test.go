@@ -29,11 +29,10 @@ func opCases() []opCase {
 		{"conv3x3", 3, 6, p("w", []int{4, 3, 3, 3}, "b", []int{4}), func(g *Graph, s *Store, x *Tensor) *Tensor {
 			return g.Conv(x, s.Get("w"), s.Get("b"))
 		}},
-		// Four-channel multiples take the im2col-free weight gradient.
-		{"conv3x3_shift", 4, 8, p("w", []int{8, 4, 3, 3}, "b", []int{8}), func(g *Graph, s *Store, x *Tensor) *Tensor {
+		{"conv3x3_4ch", 4, 8, p("w", []int{8, 4, 3, 3}, "b", []int{8}), func(g *Graph, s *Store, x *Tensor) *Tensor {
 			return g.Conv(x, s.Get("w"), s.Get("b"))
 		}},
-		{"conv7x7_shift", 4, 9, p("w", []int{4, 4, 7, 7}), func(g *Graph, s *Store, x *Tensor) *Tensor {
+		{"conv7x7_4ch", 4, 9, p("w", []int{4, 4, 7, 7}), func(g *Graph, s *Store, x *Tensor) *Tensor {
 			return g.Conv(x, s.Get("w"), nil)
 		}},
 		{"conv7x7", 2, 8, p("w", []int{1, 2, 7, 7}), func(g *Graph, s *Store, x *Tensor) *Tensor {

@@ -49,7 +49,6 @@ type Graph struct {
 
 	grads   [][]float32 // per worker, indexed like params.Data
 	cols    [][]float32 // per worker im2col scratch
-	dots    [][]float32 // per worker dot-kernel lanes (256 floats)
 	planned bool
 	errs    []error
 
@@ -141,10 +140,8 @@ func (g *Graph) Plan() error {
 		colSize = max(colSize, l.base().colSize)
 	}
 	g.cols = make([][]float32, g.e.threads)
-	g.dots = make([][]float32, g.e.threads)
 	for w := range g.cols {
 		g.cols[w] = make([]float32, colSize)
-		g.dots[w] = make([]float32, 256)
 	}
 	if g.train {
 		g.planTrain()

@@ -6,9 +6,6 @@
 // replace; imgproc's tests compare the two.
 package simd
 
-//go:noescape
-func areaHPassAVX2(buf *float32, s *byte, offs *int32, ws *float32, taps, dw, blocks int)
-
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 
 func xgetbv0() (eax uint32)
@@ -29,20 +26,41 @@ func HaveAVX2() bool {
 	return ebx7&(1<<5) != 0
 }
 
-// AreaHPass runs the horizontal pass of OpenCV's INTER_AREA over the
-// first 16*blocks of len(buf) destination columns: buf[dx] is the sum over
-// taps k, in order, of float32(s[offs[k*dw+dx]]) * ws[k*dw+dx] with
-// dw = len(buf), each product rounded before the add (no FMA). s must have
-// 3 readable bytes past its largest offset (the gather loads 4 bytes).
-// Only call it when HaveAVX2 is true.
-func AreaHPass(buf []float32, s []byte, offs []int32, ws []float32, taps, blocks int) {
-	if blocks <= 0 || taps <= 0 {
+//go:noescape
+func areaTranspose8(dst *byte, src *byte, stride, chunks int)
+
+//go:noescape
+func areaRowsAVX2(out *float32, t *byte, xstart *int32, xw *float32, taps, dw int)
+
+// AreaRows8 runs the horizontal pass of OpenCV's INTER_AREA on the 8
+// source rows src[r*stride:][:sw], r = 0..7, at once: out[dx*8+r] is the
+// sum over taps k, in order, of float32(row r [xstart[dx]+k]) *
+// xw[dx*taps+k], each product rounded before the add (no FMA). t is
+// scratch of at least 8*sw bytes (the rows transposed). Only call it when
+// HaveAVX2 is true.
+func AreaRows8(out []float32, t []byte, src []byte, stride, sw int, xstart []int32, xw []float32, taps int) {
+	dw := len(xstart)
+	if dw == 0 || taps <= 0 || sw <= 0 {
 		return
 	}
-	dw := len(buf)
-	// Bounds the assembly relies on, checked once per row.
-	_ = buf[16*blocks-1]
-	_ = offs[(taps-1)*dw+16*blocks-1]
-	_ = ws[(taps-1)*dw+16*blocks-1]
-	areaHPassAVX2(&buf[0], &s[0], &offs[0], &ws[0], taps, dw, blocks)
+	// Bounds the assembly relies on.
+	_ = src[7*stride+sw-1]
+	_ = t[8*sw-1]
+	_ = out[8*dw-1]
+	_ = xw[dw*taps-1]
+	for _, x := range xstart {
+		if x < 0 || int(x)+taps > sw {
+			panic("simd: AreaRows8 tap window outside the row")
+		}
+	}
+	chunks := sw / 16
+	if chunks > 0 {
+		areaTranspose8(&t[0], &src[0], stride, chunks)
+	}
+	for x := 16 * chunks; x < sw; x++ {
+		for r := range 8 {
+			t[x*8+r] = src[r*stride+x]
+		}
+	}
+	areaRowsAVX2(&out[0], &t[0], &xstart[0], &xw[0], taps, dw)
 }

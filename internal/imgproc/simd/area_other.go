@@ -8,7 +8,7 @@ package simd
 // Go code.
 func HaveAVX2() bool { return false }
 
-// AreaHPass is never called when HaveAVX2 is false.
-func AreaHPass(buf []float32, s []byte, offs []int32, ws []float32, taps, blocks int) {
-	panic("simd: AreaHPass without AVX2")
+// AreaRows8 is never called when HaveAVX2 is false.
+func AreaRows8(out []float32, t []byte, src []byte, stride, sw int, xstart []int32, xw []float32, taps int) {
+	panic("simd: AreaRows8 without AVX2")
 }

@@ -193,6 +193,25 @@ def clean_cases():
         cases.append({"name": name, "op": "clean", "input": "prob_blobs.png", "output": save(name, out), "k": k})
 
 
+def decode_cases():
+    """MD5 of cv2.imread(..., IMREAD_GRAYSCALE) for each demo X-ray: the
+    libjpeg-turbo path must decode them to the same bytes."""
+    import glob
+    import hashlib
+
+    for path in sorted(glob.glob(os.path.join(os.path.dirname(DEMO), "*.jpg"))):
+        g = cv2.imread(path, cv2.IMREAD_GRAYSCALE)
+        md5 = lambda a: hashlib.md5(np.ascontiguousarray(a).tobytes()).hexdigest()
+        # The two 224 images of the product, end to end: the segmented
+        # image before masking (LINEAR) and the model input (AREA, CLAHE).
+        lin = cv2.resize(g, (224, 224), interpolation=cv2.INTER_LINEAR)
+        eq = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(
+            cv2.resize(g, (224, 224), interpolation=cv2.INTER_AREA))
+        cases.append({"name": "decode_" + os.path.basename(path), "op": "decode_md5",
+                      "input": "demo/" + os.path.basename(path), "width": g.shape[1], "height": g.shape[0],
+                      "md5": md5(g), "linear224_md5": md5(lin), "area224_clahe_md5": md5(eq)})
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     ims = inputs()
@@ -205,6 +224,7 @@ def main():
     morph_cases(ims)
     jpeg_fixtures(ims)
     clean_cases()
+    decode_cases()
     meta = {"opencv": cv2.__version__, "numpy": np.__version__, "cases": cases}
     with open(os.path.join(OUT, "cases.json"), "w") as f:
         json.dump(meta, f, indent=1)
