@@ -18,27 +18,22 @@ func readSplit(name string, r io.Reader) (map[string]Split, error) {
 		return nil, err
 	}
 	out := make(map[string]Split)
-	for {
-		ok, err := t.next()
+	err = t.each(func() error {
+		id, err := uniqueID(t, out)
 		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return out, nil
-		}
-		id := t.get(colDicomID)
-		if err := checkDicomID(id); err != nil {
-			return nil, t.errorf("%v", err)
+			return err
 		}
 		sp, err := parseSplit(t.get(colSplit))
 		if err != nil {
-			return nil, t.errorf("%v", err)
-		}
-		if _, dup := out[id]; dup {
-			return nil, t.errorf("duplicate dicom_id %q", id)
+			return t.errorf("%v", err)
 		}
 		out[id] = sp
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 // readSegmented reads CXLSeg-segmented.csv: ids, DicomPath and the 14
@@ -55,42 +50,37 @@ func readSegmented(name string, r io.Reader) ([]segRow, error) {
 	}
 	seen := make(map[string]bool)
 	var out []segRow
-	for {
-		ok, err := t.next()
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return out, nil
-		}
+	err = t.each(func() error {
 		var rec Record
-		rec.DicomID = t.get(colDicomID)
-		if err := checkDicomID(rec.DicomID); err != nil {
-			return nil, t.errorf("%v", err)
-		}
-		if seen[rec.DicomID] {
-			return nil, t.errorf("duplicate dicom_id %q", rec.DicomID)
+		var err error
+		if rec.DicomID, err = uniqueID(t, seen); err != nil {
+			return err
 		}
 		seen[rec.DicomID] = true
 		if rec.SubjectID, err = parseID(colSubjectID, t.get(colSubjectID)); err != nil {
-			return nil, t.errorf("%v", err)
+			return t.errorf("%v", err)
 		}
 		if rec.StudyID, err = parseID(colStudyID, t.get(colStudyID)); err != nil {
-			return nil, t.errorf("%v", err)
+			return t.errorf("%v", err)
 		}
 		rec.ImageRel = t.get(colDicomPath)
 		if err := checkRelPath(rec.ImageRel); err != nil {
-			return nil, t.errorf("%v", err)
+			return t.errorf("%v", err)
 		}
 		for i, c := range labelCols {
 			v, err := ParseLabel(t.row[c])
 			if err != nil {
-				return nil, t.errorf("column %q: %v", LabelNames()[i], err)
+				return t.errorf("column %q: %v", LabelNames()[i], err)
 			}
 			rec.Labels[i] = v
 		}
 		out = append(out, segRow{rec: rec, row: t.n})
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 // readMask reads CXLSeg-mask.csv into a map from dicom_id to the mask's
@@ -101,27 +91,22 @@ func readMask(name string, r io.Reader) (map[string]string, error) {
 		return nil, err
 	}
 	out := make(map[string]string)
-	for {
-		ok, err := t.next()
+	err = t.each(func() error {
+		id, err := uniqueID(t, out)
 		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return out, nil
-		}
-		id := t.get(colDicomID)
-		if err := checkDicomID(id); err != nil {
-			return nil, t.errorf("%v", err)
+			return err
 		}
 		p := t.get(colDicomPath)
 		if err := checkRelPath(p); err != nil {
-			return nil, t.errorf("%v", err)
-		}
-		if _, dup := out[id]; dup {
-			return nil, t.errorf("duplicate dicom_id %q", id)
+			return t.errorf("%v", err)
 		}
 		out[id] = p
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 // metadata is CXLSeg-metadata.csv: its header and one row per dicom_id.
@@ -139,21 +124,16 @@ func readMetadata(name string, r io.Reader) (*metadata, error) {
 		return nil, err
 	}
 	m := &metadata{header: t.header, cols: t.cols, rows: make(map[string][]string)}
-	for {
-		ok, err := t.next()
+	err = t.each(func() error {
+		id, err := uniqueID(t, m.rows)
 		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return m, nil
-		}
-		id := t.get(colDicomID)
-		if err := checkDicomID(id); err != nil {
-			return nil, t.errorf("%v", err)
-		}
-		if _, dup := m.rows[id]; dup {
-			return nil, t.errorf("duplicate dicom_id %q", id)
+			return err
 		}
 		m.rows[id] = t.rowCopy()
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return m, nil
 }

@@ -76,6 +76,34 @@ func (t *table) next() (bool, error) {
 	return true, nil
 }
 
+// each calls fn for every data row in turn (fn reads it through get, row
+// and errorf), stopping at the first error from the file or from fn.
+func (t *table) each(fn func() error) error {
+	for {
+		ok, err := t.next()
+		if err != nil || !ok {
+			return err
+		}
+		if err := fn(); err != nil {
+			return err
+		}
+	}
+}
+
+// uniqueID returns the current row's dicom_id after checking its form and
+// that seen, the rows kept so far keyed by dicom_id, does not hold it yet.
+// The caller records it.
+func uniqueID[V any](t *table, seen map[string]V) (string, error) {
+	id := t.get(colDicomID)
+	if err := checkDicomID(id); err != nil {
+		return "", t.errorf("%v", err)
+	}
+	if _, dup := seen[id]; dup {
+		return "", t.errorf("duplicate dicom_id %q", id)
+	}
+	return id, nil
+}
+
 // has reports whether the file has the column.
 func (t *table) has(col string) bool {
 	_, ok := t.cols[col]

@@ -319,16 +319,8 @@ func TestLoadImageAndMask(t *testing.T) {
 // TestOpenEmptyDataset: header-only CSVs are a valid, empty dataset.
 func TestOpenEmptyDataset(t *testing.T) {
 	dir, _ := writeFake(t, datasettest.Options{NoImages: true})
-	for _, f := range []string{dataset.SegmentedFile, dataset.SplitFile, dataset.MaskFile, dataset.MetadataFile, dataset.QAFile} {
-		p := filepath.Join(dir, f)
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		header, _, _ := strings.Cut(string(b), "\n")
-		if err := os.WriteFile(p, []byte(header+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if err := datasettest.HeaderOnly(dir, dataset.SegmentedFile, dataset.SplitFile, dataset.MaskFile, dataset.MetadataFile, dataset.QAFile); err != nil {
+		t.Fatal(err)
 	}
 	ds, err := dataset.Open(dir)
 	if err != nil {

@@ -20,14 +20,7 @@ func readExclusions(name string, r io.Reader) ([]Exclusion, error) {
 		return nil, err
 	}
 	var out []Exclusion
-	for {
-		ok, err := t.next()
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return out, nil
-		}
+	err = t.each(func() error {
 		out = append(out, Exclusion{
 			DicomID:   t.get(colDicomID),
 			SubjectID: t.get(colSubjectID),
@@ -35,5 +28,10 @@ func readExclusions(name string, r io.Reader) ([]Exclusion, error) {
 			Reason:    t.get("reason"),
 			Detail:    t.get("detail"),
 		})
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }

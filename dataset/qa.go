@@ -61,27 +61,22 @@ func readQA(name string, r io.Reader) (map[string]*QA, error) {
 		return nil, err
 	}
 	out := make(map[string]*QA)
-	for {
-		ok, err := t.next()
+	err = t.each(func() error {
+		id, err := uniqueID(t, out)
 		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return out, nil
-		}
-		id := t.get(colDicomID)
-		if err := checkDicomID(id); err != nil {
-			return nil, t.errorf("%v", err)
-		}
-		if _, dup := out[id]; dup {
-			return nil, t.errorf("duplicate dicom_id %q", id)
+			return err
 		}
 		q, err := parseQARow(t)
 		if err != nil {
-			return nil, t.errorf("%v", err)
+			return t.errorf("%v", err)
 		}
 		out[id] = q
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 // parseQARow converts the current row of a QA table.

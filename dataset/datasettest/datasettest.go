@@ -13,6 +13,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 
 	"cxlseg/internal/chexpert"
 )
@@ -114,6 +115,23 @@ func Write(dir string, opt Options) ([]Image, error) {
 func WriteLarge(dir string, n int) error {
 	_, err := write(dir, makeImages(n), Options{NoImages: true})
 	return err
+}
+
+// HeaderOnly cuts each named CSV of the dataset in dir down to its header
+// row, the shape of a build that kept no image.
+func HeaderOnly(dir string, names ...string) error {
+	for _, name := range names {
+		p := filepath.Join(dir, name)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return fmt.Errorf("datasettest: %w", err)
+		}
+		header, _, _ := strings.Cut(string(b), "\n")
+		if err := os.WriteFile(p, []byte(header+"\n"), 0o644); err != nil {
+			return fmt.Errorf("datasettest: %w", err)
+		}
+	}
+	return nil
 }
 
 func write(dir string, ims []Image, opt Options) ([]Image, error) {

@@ -2,8 +2,8 @@ package backend
 
 import (
 	"bytes"
+	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,6 +14,7 @@ import (
 	"cxlseg/internal/preprocess"
 	"cxlseg/internal/safetensors"
 	"cxlseg/internal/segment"
+	"cxlseg/internal/testenv"
 )
 
 // weightsBytes returns random weights of arch as safetensors bytes with
@@ -42,12 +43,11 @@ const ortMissing = "/nonexistent/libonnxruntime.so.1"
 // or fails it when CXLSEG_REQUIRE_ORT=1 (as CI sets it).
 func needORT(t *testing.T) {
 	t.Helper()
-	if _, _, err := ort.Load(""); err != nil {
-		if os.Getenv(ort.EnvRequire) == "1" {
-			t.Fatalf("%s=1 but ONNX Runtime is unavailable: %v", ort.EnvRequire, err)
-		}
-		t.Skip("skipping: ONNX Runtime unavailable: " + err.Error())
+	_, _, err := ort.Load("")
+	if err != nil {
+		err = fmt.Errorf("ONNX Runtime unavailable: %w", err)
 	}
+	testenv.Need(t, ort.EnvRequire, err)
 }
 
 // smoke runs one image through b and checks the output is probabilities.
@@ -177,15 +177,7 @@ func TestAutoPrefersORT(t *testing.T) {
 // not write, so this checks the engine (and the exporter) against it.
 func TestParityNativeORT(t *testing.T) {
 	needORT(t)
-	wd, _ := os.Getwd()
-	root, err := ort.ModuleRoot(wd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	shared, err := onnxtest.SharedDir(root)
-	if err != nil {
-		t.Skip("skipping: " + err.Error())
-	}
+	shared := testenv.SharedDir(t)
 	x, ids, err := onnxtest.RealXrays(shared, 1, segment.Size)
 	if err != nil {
 		t.Fatal(err)

@@ -161,6 +161,9 @@ func (p *pipeline) run(ctx context.Context) error {
 			p.stats.Skipped++
 			skipped = 1
 		default:
+			if s.entry.Status == StatusExcluded && s.entry.Reason != ReasonUnsafePath {
+				p.dropStale(&s.item)
+			}
 			if err := p.journal.Append(&s.entry); err != nil && fatal == nil {
 				fatal = err
 				cancel()
@@ -394,4 +397,13 @@ func predict(be segment.Backend, in []float32, n int, out []float32) (err error)
 		}
 	}()
 	return be.Predict(in, n, out)
+}
+
+// dropStale removes outputs an earlier run wrote for an image that is now
+// excluded (a file that became unreadable, a stricter policy with
+// --no-resume), so the tree holds exactly the images the CSVs list.
+func (p *pipeline) dropStale(it *Item) {
+	for _, rel := range []string{it.DicomPath, it.MaskPath} {
+		os.Remove(filepath.Join(p.out, filepath.FromSlash(rel)))
+	}
 }

@@ -171,3 +171,28 @@ func TestResumeRefusesChangedParameters(t *testing.T) {
 		t.Fatalf("--no-resume: %v, %+v", err, res)
 	}
 }
+
+// TestExcludedImageLosesStaleOutputs: an image segmented once, then
+// corrupt on a rebuild, leaves no outputs behind that the CSVs do not list.
+func TestExcludedImageLosesStaleOutputs(t *testing.T) {
+	dir := t.TempDir()
+	root, out := filepath.Join(dir, "mimic"), filepath.Join(dir, "out")
+	writeMiniMimic(t, root, 2, nil)
+	res, err := Run(context.Background(), testOptions(root, out, 0))
+	if err != nil || res.Dataset.Images != 2 {
+		t.Fatalf("%v %+v", err, res)
+	}
+	qa := readCSV(t, filepath.Join(out, QAFile))
+	seg := filepath.Join(root, qa[1][3])
+	if err := os.WriteFile(seg, []byte("\x89PNG\r\n\x1a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o := testOptions(root, out, 0)
+	o.NoResume = true
+	if res, err = Run(context.Background(), o); err != nil || res.Dataset.Images != 1 {
+		t.Fatalf("%v %+v", err, res)
+	}
+	if _, err := os.Stat(filepath.Join(out, qa[1][3])); !os.IsNotExist(err) {
+		t.Errorf("stale output of the excluded image remains: %v", err)
+	}
+}

@@ -75,7 +75,7 @@ func runLabel(env *Env, args []string) error {
 		_, err := l.LabelCSV(f, *in, env.Stdout, opt)
 		return err
 	}
-	return writeFileAtomic(*out, func(w *os.File) error {
+	return writeFileAtomic(*out, func(w io.Writer) error {
 		n, err := l.LabelCSV(f, *in, w, opt)
 		if err == nil {
 			fmt.Fprintf(env.Stderr, "labelled %d reports into %s\n", n, *out)
@@ -118,7 +118,7 @@ func labelReports(env *Env, l *label.Labeler, path string, sel func(string) stri
 	if out == "" {
 		return write(env.Stdout)
 	}
-	return writeFileAtomic(out, func(f *os.File) error { return write(f) })
+	return writeFileAtomic(out, write)
 }
 
 // sectionSelector returns the function that picks the text to label.

@@ -13,6 +13,7 @@ import (
 	"cxlseg/internal/mimic"
 	mt "cxlseg/internal/mimic/mimictest"
 	"cxlseg/internal/split"
+	"cxlseg/internal/testenv"
 )
 
 // TestLarge measures the data layer on a synthetic 250,000-row MIMIC:
@@ -41,13 +42,13 @@ func TestLarge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t1, cpu1 := time.Now(), cpuTime()
+	t1, cpu1 := time.Now(), testenv.CPUTime()
 	c, err := catalog.Build(context.Background(), catalog.Input{Files: files, Reports: mt.SyntheticReports{}},
 		catalog.Options{Labels: catalog.LabelsCheXpert})
 	if err != nil {
 		t.Fatal(err)
 	}
-	dCat, cpuCat := time.Since(t1), cpuTime()-cpu1
+	dCat, cpuCat := time.Since(t1), testenv.CPUTime()-cpu1
 	t.Logf("peak RSS after catalog: %s", peakRSS())
 	runtime.GC()
 	var ms runtime.MemStats
@@ -60,11 +61,11 @@ func TestLarge(t *testing.T) {
 	dSplit := time.Since(t2)
 	out := filepath.Join(dir, "out")
 	os.Mkdir(out, 0o755)
-	t3, cpu3 := time.Now(), cpuTime()
+	t3, cpu3 := time.Now(), testenv.CPUTime()
 	if err := WriteAll(out, FromCatalog(c)); err != nil {
 		t.Fatal(err)
 	}
-	dWrite, cpuWrite := time.Since(t3), cpuTime()-cpu3
+	dWrite, cpuWrite := time.Since(t3), testenv.CPUTime()-cpu3
 	if len(c.Records) != counts.Frontal || len(c.Records)+len(c.Exclusions) != n {
 		t.Fatalf("%d records (want %d frontal), %d exclusions", len(c.Records), counts.Frontal, len(c.Exclusions))
 	}

@@ -10,6 +10,7 @@ import (
 	"cxlseg/internal/mimic"
 	"cxlseg/internal/sample"
 	"cxlseg/internal/split"
+	"cxlseg/internal/testenv"
 )
 
 // TestSampleTree runs the bundled sample tree (cxlseg sample) through the
@@ -66,7 +67,7 @@ func TestSampleTree(t *testing.T) {
 		if err := WriteAll(out, FromCatalog(c)); err != nil {
 			t.Fatal(err)
 		}
-		if rows := readCSV(t, filepath.Join(out, SplitFile)); len(rows)-1 != sum.Count(sample.ExpectSelected) {
+		if rows := testenv.ReadCSV(t, filepath.Join(out, SplitFile)); len(rows)-1 != sum.Count(sample.ExpectSelected) {
 			t.Errorf("%s: split has %d rows, want %d", mode, len(rows)-1, sum.Count(sample.ExpectSelected))
 		}
 		if _, err := os.Stat(filepath.Join(out, ExclusionsFile)); err != nil {

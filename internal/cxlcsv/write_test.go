@@ -3,7 +3,6 @@ package cxlcsv
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -15,6 +14,7 @@ import (
 	"cxlseg/internal/mimic"
 	mt "cxlseg/internal/mimic/mimictest"
 	"cxlseg/internal/split"
+	"cxlseg/internal/testenv"
 )
 
 // buildDataset runs the hand-built tree through the catalog and the split.
@@ -51,20 +51,6 @@ func buildDataset(t *testing.T, reportsZip bool, seed uint64) Dataset {
 	return FromCatalog(c)
 }
 
-func readCSV(t *testing.T, path string) [][]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return rows
-}
-
 // TestEndToEnd: hand-built MIMIC tree -> catalog -> CSVs; columns, rows,
 // exclusions, and byte-identical output across runs and report sources.
 func TestEndToEnd(t *testing.T) {
@@ -75,7 +61,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 	kept := []string{mt.KeptPA, mt.KeptSecondPA, mt.KeptAPNoLabels, mt.NoSplitRow}
 
-	md := readCSV(t, filepath.Join(out, MetadataFile))
+	md := testenv.ReadCSV(t, filepath.Join(out, MetadataFile))
 	wantHeader := append(append([]string(nil), mt.MetadataHeader...), "Reports", "DicomPath")
 	if !reflect.DeepEqual(md[0], wantHeader) {
 		t.Errorf("metadata header %q", md[0])
@@ -96,7 +82,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("row 1 %q", md[1])
 	}
 
-	seg := readCSV(t, filepath.Join(out, SegmentedFile))
+	seg := testenv.ReadCSV(t, filepath.Join(out, SegmentedFile))
 	if want := append([]string{"dicom_id", "subject_id", "study_id", "DicomPath"}, chexpert.Alphabetical[:]...); !reflect.DeepEqual(seg[0], want) {
 		t.Errorf("segmented header %q", seg[0])
 	}
@@ -112,12 +98,12 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("labels of %s: %q", mt.NoSplitRow, r)
 	}
 
-	mask := readCSV(t, filepath.Join(out, MaskFile))
+	mask := testenv.ReadCSV(t, filepath.Join(out, MaskFile))
 	if !reflect.DeepEqual(mask[0], []string{"dicom_id", "subject_id", "study_id", "DicomPath"}) || mask[1][3] != "files/p10/p10000032/s50414267/"+mt.KeptPA+"-mask.jpg" {
 		t.Errorf("mask csv %q", mask[:2])
 	}
 
-	sp := readCSV(t, filepath.Join(out, SplitFile))
+	sp := testenv.ReadCSV(t, filepath.Join(out, SplitFile))
 	if !reflect.DeepEqual(sp[0], []string{"dicom_id", "subject_id", "study_id", "split"}) || len(sp) != 5 {
 		t.Errorf("split csv %q", sp)
 	}
@@ -127,7 +113,7 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 
-	ex := readCSV(t, filepath.Join(out, ExclusionsFile))
+	ex := testenv.ReadCSV(t, filepath.Join(out, ExclusionsFile))
 	if !reflect.DeepEqual(ex[0], []string{"dicom_id", "subject_id", "study_id", "reason", "detail"}) || len(ex) != 12 {
 		t.Fatalf("exclusions %d rows, header %q", len(ex)-1, ex[0])
 	}
@@ -205,7 +191,7 @@ func TestReportQuoting(t *testing.T) {
 	if err := WriteAll(out, d); err != nil {
 		t.Fatal(err)
 	}
-	md := readCSV(t, filepath.Join(out, MetadataFile))
+	md := testenv.ReadCSV(t, filepath.Join(out, MetadataFile))
 	// encoding/csv reads \r\n inside a quoted field back as \n.
 	if got := md[1][12]; got != "Line one, with comma.\n\"Quoted\" line two.\nThree" {
 		t.Errorf("report round trip: %q", got)
@@ -249,7 +235,7 @@ func TestNoLabels(t *testing.T) {
 	if err := WriteAll(out, d); err != nil {
 		t.Fatal(err)
 	}
-	seg := readCSV(t, filepath.Join(out, SegmentedFile))
+	seg := testenv.ReadCSV(t, filepath.Join(out, SegmentedFile))
 	if len(seg[0]) != 18 || strings.Join(seg[1][4:], "") != "" {
 		t.Errorf("segmented without labels: %q", seg[:2])
 	}

@@ -6,7 +6,6 @@
 package export
 
 import (
-	"bufio"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 	"path/filepath"
 
 	"cxlseg/dataset"
+	"cxlseg/internal/atomicfile"
 	"cxlseg/internal/version"
 )
 
@@ -68,7 +68,7 @@ func Write(ds *dataset.Dataset, outDir string, opt Options) (*Info, error) {
 	for _, s := range dataset.Splits() {
 		path := filepath.Join(outDir, string(s)+".csv")
 		n := 0
-		err := writeAtomic(path, func(w io.Writer) error {
+		err := atomicfile.Write(path, 0o644, func(w io.Writer) error {
 			var err error
 			n, err = writeSplit(w, ds, s, opt)
 			return err
@@ -83,10 +83,7 @@ func Write(ds *dataset.Dataset, outDir string, opt Options) (*Info, error) {
 		return nil, fmt.Errorf("export: %w", err)
 	}
 	b = append(b, '\n')
-	err = writeAtomic(filepath.Join(outDir, InfoFile), func(w io.Writer) error {
-		_, err := w.Write(b)
-		return err
-	})
+	err = atomicfile.WriteFile(filepath.Join(outDir, InfoFile), b, 0o644)
 	return info, err
 }
 
@@ -134,42 +131,4 @@ func writeSplit(w io.Writer, ds *dataset.Dataset, s dataset.Split, opt Options) 
 	}
 	cw.Flush()
 	return n, cw.Error()
-}
-
-// writeAtomic writes path through a temporary file in the same directory
-// and renames it into place, so readers never see a half-written file and
-// an interrupted export leaves the previous file intact.
-func writeAtomic(path string, write func(io.Writer) error) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	bw := bufio.NewWriterSize(f, 1<<16)
-	if err := write(bw); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	// Sync before the rename so that a crash cannot leave an empty file
-	// under the final name.
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }

@@ -2,7 +2,6 @@ package export
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"os"
@@ -12,6 +11,7 @@ import (
 
 	"cxlseg/dataset"
 	"cxlseg/dataset/datasettest"
+	"cxlseg/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -221,15 +221,7 @@ func TestWriteToUnwritableDir(t *testing.T) {
 
 func readCSV(t *testing.T, path string) [][]string {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := testenv.ReadCSV(t, path)
 	if len(rows) == 0 {
 		t.Fatalf("%s is empty", path)
 	}

@@ -13,14 +13,11 @@ import (
 
 	"cxlseg/dataset"
 	"cxlseg/dataset/datasettest"
+	"cxlseg/internal/testenv"
 )
 
 // docPath is the README snippet the Python test runs.
 const docPath = "../../docs/python.md"
-
-// python is Debian's interpreter, which has python3-pandas, -pil and
-// -torch; the python3 on PATH may be another one without them.
-const python = "/usr/bin/python3"
 
 // snippet extracts the fenced code between <!-- snippet:NAME --> and
 // <!-- /snippet:NAME --> in the doc, so the doc and the test cannot drift.
@@ -34,21 +31,12 @@ func snippet(t *testing.T, doc, name string) string {
 	return m[1]
 }
 
-// probePython checks that /usr/bin/python3 imports numpy, pandas and PIL,
-// and reports whether it has torch (found without importing it: importing
-// torch takes seconds).
-func probePython() (hasTorch bool, err error) {
-	if _, err := os.Stat(python); err != nil {
-		return false, err
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	const probe = "import numpy, pandas, PIL, importlib.util; print(importlib.util.find_spec('torch') is not None)"
-	out, err := exec.CommandContext(ctx, python, "-c", probe).CombinedOutput()
-	if err != nil {
-		return false, fmt.Errorf("%v: %s", err, strings.TrimSpace(string(out)))
-	}
-	return strings.TrimSpace(string(out)) == "True", nil
+// hasTorch says whether python has torch, found without importing it
+// (importing torch takes seconds).
+func hasTorch(python string) bool {
+	const probe = "import importlib.util; print(importlib.util.find_spec('torch') is not None)"
+	out, err := exec.Command(python, "-c", probe).Output()
+	return err == nil && strings.TrimSpace(string(out)) == "True"
 }
 
 // TestPythonSnippet runs docs/python.md's snippets with /usr/bin/python3
@@ -61,10 +49,8 @@ func TestPythonSnippet(t *testing.T) {
 	doc := string(b)
 	load := snippet(t, doc, "load")
 	torch := snippet(t, doc, "torch")
-	withTorch, err := probePython()
-	if err != nil {
-		t.Skipf("skipping: %s lacks numpy/pandas/PIL (install python3-pandas python3-pil): %v", python, err)
-	}
+	python := testenv.Python(t, "numpy", "pandas", "PIL")
+	withTorch := hasTorch(python)
 	code := load
 	switch {
 	case withTorch && testing.Short():

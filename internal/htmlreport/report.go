@@ -21,6 +21,7 @@ import (
 	"sync"
 
 	"cxlseg/dataset"
+	"cxlseg/internal/atomicfile"
 	"cxlseg/internal/version"
 )
 
@@ -105,7 +106,7 @@ func Write(ds *dataset.Dataset, path string, opt Options) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := writeAtomic(path, buf.Bytes()); err != nil {
+	if err := atomicfile.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		return nil, err
 	}
 	return sum, nil
@@ -254,35 +255,4 @@ func builtBy(m map[string]any) string {
 func bar(pct float64) template.CSS {
 	p := strconv.FormatFloat(max(0, min(100, pct)), 'f', 1, 64)
 	return template.CSS("background: linear-gradient(to right, #f5c2c0 " + p + "%, transparent " + p + "%)")
-}
-
-// writeAtomic writes b to path through a temporary file in the same
-// directory and a rename, so a reader never sees half a report.
-func writeAtomic(path string, b []byte) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err := f.Write(b); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }

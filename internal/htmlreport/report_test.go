@@ -362,16 +362,8 @@ func TestReportEmptyDataset(t *testing.T) {
 	if _, err := datasettest.Write(dir, datasettest.Options{NoImages: true}); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{dataset.SegmentedFile, dataset.QAFile} {
-		p := filepath.Join(dir, name)
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		header, _, _ := strings.Cut(string(b), "\n")
-		if err := os.WriteFile(p, []byte(header+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if err := datasettest.HeaderOnly(dir, dataset.SegmentedFile, dataset.QAFile); err != nil {
+		t.Fatal(err)
 	}
 	ds, err := dataset.Open(dir)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"cxlseg/internal/imgproc/jpegenc"
+	"cxlseg/internal/testenv"
 )
 
 // The benchmark image: a MIMIC-size (2544x3056) quality-95 gray JPEG made
@@ -34,7 +35,7 @@ func benchImage(b *testing.B) []byte {
 	if data != nil {
 		return data
 	}
-	src, err := os.ReadFile(filepath.Join(sharedDir(b), "demo", "2168a917.jpg"))
+	src, err := os.ReadFile(filepath.Join(testenv.SharedPath(b, "data"), "demo", "2168a917.jpg"))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -124,7 +125,7 @@ func (p *pipeline) run(b *testing.B, data []byte) {
 func loopCPU(b *testing.B, f func()) {
 	b.ReportAllocs()
 	times := make([]time.Duration, 0, 1<<14)
-	start := cpuTime()
+	start := testenv.CPUTime()
 	n := 0
 	for b.Loop() {
 		t0 := time.Now()
@@ -135,7 +136,7 @@ func loopCPU(b *testing.B, f func()) {
 		n++
 	}
 	if n > 0 {
-		b.ReportMetric(float64(cpuTime()-start)/1e6/float64(n), "cpu-ms/op")
+		b.ReportMetric(float64(testenv.CPUTime()-start)/1e6/float64(n), "cpu-ms/op")
 		slices.Sort(times)
 		b.ReportMetric(float64(times[len(times)/2])/1e6, "median-ms/op")
 	}

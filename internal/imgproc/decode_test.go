@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"cxlseg/internal/testenv"
 )
 
 // decoders returns the decoders available in this build: always Go's, and
@@ -26,7 +28,7 @@ func decoders(t testing.TB) []*Decoder {
 // realImages lists real X-ray JPEGs: the 12 demo images and every 25th
 // image of lungseg.
 func realImages(t testing.TB) []string {
-	shared := sharedDir(t)
+	shared := testenv.SharedPath(t, "data")
 	paths, _ := filepath.Glob(filepath.Join(shared, "demo", "*.jpg"))
 	f, err := os.Open(filepath.Join(shared, "lungseg", "index.csv"))
 	if err == nil {

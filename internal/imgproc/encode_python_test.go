@@ -8,19 +8,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"cxlseg/internal/testenv"
 )
 
 // TestEncodedReadByOpenCVAndPIL decodes our two JPEGs with libjpeg through
 // OpenCV and PIL (an independent decoder): the mask is 1-channel "L", the
 // segmented image 3-channel "RGB" with equal channels, both 224x224.
 func TestEncodedReadByOpenCVAndPIL(t *testing.T) {
-	py := "/usr/bin/python3"
-	if _, err := os.Stat(py); err != nil {
-		t.Skip("/usr/bin/python3 not found")
-	}
-	if err := exec.Command(py, "-c", "import cv2, PIL").Run(); err != nil {
-		t.Skip("/usr/bin/python3 lacks cv2 or PIL (python3-opencv, python3-pil)")
-	}
+	py := testenv.Python(t, "cv2", "PIL")
 	dir := t.TempDir()
 	e := NewEncoder()
 	img := loadPNG(t, "xray224.png")

@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"cxlseg/internal/testenv"
 )
 
 // goldenCase is one entry of testdata/golden/cases.json (make_goldens.py).
@@ -231,7 +233,7 @@ func TestGoldenDecode(t *testing.T) {
 	if d.Name() != DecoderTurbo {
 		t.Skipf("libjpeg-turbo not in use: %s", d.Why())
 	}
-	shared := sharedDir(t)
+	shared := testenv.SharedPath(t, "data")
 	var rs Resizer
 	cl := NewCLAHE(2, 8, 8)
 	n := 0

@@ -1,25 +1,14 @@
 package label
 
 import (
-	"encoding/csv"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
 	"cxlseg/internal/chexpert"
+	"cxlseg/internal/testenv"
 )
-
-// sharedDir locates ../shared beside the repository root.
-func sharedDir(t testing.TB) string {
-	_, file, _, _ := runtime.Caller(0)
-	dir := filepath.Join(filepath.Dir(file), "..", "..", "..", "shared")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("shared data not found at %s: %v", dir, err)
-	}
-	return dir
-}
 
 func TestRules(t *testing.T) {
 	tests := []struct {
@@ -132,16 +121,8 @@ func TestModesAndNoFinding(t *testing.T) {
 // TestCheXpertSample checks the four reports shipped with the CheXpert
 // labeler's own output: every label must match exactly.
 func TestCheXpertSample(t *testing.T) {
-	path := filepath.Join(sharedDir(t), "data", "reports", "chexpert-labeler-sample-labeled.csv")
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatalf("read %s: %v", path, err)
-	}
+	path := filepath.Join(testenv.SharedDir(t), "data", "reports", "chexpert-labeler-sample-labeled.csv")
+	rows := testenv.ReadCSV(t, path)
 	col := map[string]int{}
 	for i, h := range rows[0] {
 		col[h] = i
@@ -179,7 +160,7 @@ func FuzzLabel(f *testing.F) {
 // manual MeSH labels (see iu.go for the mapping): macro-F1 of positive
 // findings must stay at or above the 0.85 target.
 func TestIUMacroF1(t *testing.T) {
-	path := filepath.Join(sharedDir(t), "data", "reports", "iu-xray-dev.csv")
+	path := filepath.Join(testenv.SharedDir(t), "data", "reports", "iu-xray-dev.csv")
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package maskqa
 
 import (
-	"encoding/csv"
 	"image"
 	"image/png"
 	"os"
@@ -9,47 +8,16 @@ import (
 	"testing"
 
 	"cxlseg/internal/imgproc"
+	"cxlseg/internal/testenv"
 )
-
-// lungsegDir returns ../shared/data/lungseg next to the module root, or
-// skips the test.
-func lungsegDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			t.Skip("go.mod not found")
-		}
-		dir = filepath.Dir(dir)
-	}
-	d := filepath.Join(dir, "..", "shared", "data", "lungseg")
-	if _, err := os.Stat(filepath.Join(d, "index.csv")); err != nil {
-		t.Skipf("lungseg data not found at %s", d)
-	}
-	return d
-}
 
 // TestThresholdsOnRealMasks: reference heart-excluded masks (resized to
 // 224) almost never raise a flag, so the defaults are not trigger-happy.
 // With every mask of lungseg (1,345 heart-excluded) none was flagged; 9 of
 // 418 retrocardiac-inclusive V7 masks exceed the area limit.
 func TestThresholdsOnRealMasks(t *testing.T) {
-	root := lungsegDir(t)
-	f, err := os.Open(filepath.Join(root, "index.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatalf("index.csv: %v", err)
-	}
+	root := filepath.Dir(testenv.SharedPath(t, "data", "lungseg", "index.csv"))
+	rows := testenv.ReadCSV(t, filepath.Join(root, "index.csv"))
 	col := map[string]int{}
 	for i, n := range rows[0] {
 		col[n] = i

@@ -3,7 +3,6 @@ package mimic
 import (
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 )
@@ -36,11 +35,7 @@ type LabelsReader struct {
 // OpenLabels opens a chexpert or negbio CSV (plain or gzip). Every column
 // other than subject_id and study_id is a label column.
 func OpenLabels(path string) (*LabelsReader, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	return NewLabelsReader(path, f)
+	return openWith(path, NewLabelsReader)
 }
 
 // NewLabelsReader reads a label CSV from src (plain or gzip), naming it name in
@@ -51,12 +46,7 @@ func NewLabelsReader(name string, src io.Reader) (*LabelsReader, error) {
 		return nil, err
 	}
 	l := &LabelsReader{t: t, seen: make(map[[2]uint64]int)}
-	if l.subject, err = t.col("subject_id"); err != nil {
-		t.close()
-		return nil, err
-	}
-	if l.study, err = t.col("study_id"); err != nil {
-		t.close()
+	if err := t.locate(colRef{"subject_id", &l.subject}, colRef{"study_id", &l.study}); err != nil {
 		return nil, err
 	}
 	for i, name := range t.header {
@@ -110,18 +100,7 @@ func (l *LabelsReader) Next() (LabelRow, error) {
 
 // ReadAll drains the reader into fn, stopping at the first error.
 func (l *LabelsReader) ReadAll(fn func(LabelRow) error) error {
-	for {
-		row, err := l.Next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if err := fn(row); err != nil {
-			return err
-		}
-	}
+	return readAll(l.Next, fn)
 }
 
 // Close closes the underlying file.

@@ -3,7 +3,6 @@ package mimic
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 )
 
@@ -45,11 +44,7 @@ type MetadataReader struct {
 // OpenMetadata opens a metadata CSV (plain or gzip) and checks that the
 // columns dicom_id, subject_id, study_id and ViewPosition exist.
 func OpenMetadata(path string) (*MetadataReader, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	return NewMetadataReader(path, f)
+	return openWith(path, NewMetadataReader)
 }
 
 // NewMetadataReader reads a metadata CSV from src (plain or gzip), naming it name in
@@ -60,14 +55,8 @@ func NewMetadataReader(name string, src io.Reader) (*MetadataReader, error) {
 		return nil, err
 	}
 	m := &MetadataReader{t: t, seen: make(map[string]int)}
-	for _, c := range []struct {
-		name string
-		dst  *int
-	}{{"dicom_id", &m.dicom}, {"subject_id", &m.subject}, {"study_id", &m.study}, {"ViewPosition", &m.view}} {
-		if *c.dst, err = t.col(c.name); err != nil {
-			t.close()
-			return nil, err
-		}
+	if err := t.locate(colRef{"dicom_id", &m.dicom}, colRef{"subject_id", &m.subject}, colRef{"study_id", &m.study}, colRef{"ViewPosition", &m.view}); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
@@ -138,16 +127,5 @@ func checkIDs(path string, line int, withDicom bool, dicom, subject, study strin
 // ReadAll is a convenience that drains a reader into a callback; it stops
 // at the first error the callback returns.
 func (m *MetadataReader) ReadAll(fn func(MetadataRow) error) error {
-	for {
-		row, err := m.Next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if err := fn(row); err != nil {
-			return err
-		}
-	}
+	return readAll(m.Next, fn)
 }

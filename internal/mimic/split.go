@@ -3,7 +3,6 @@ package mimic
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 )
 
@@ -36,11 +35,7 @@ type SplitReader struct {
 
 // OpenSplit opens a split CSV (plain or gzip) and checks its columns.
 func OpenSplit(path string) (*SplitReader, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	return NewSplitReader(path, f)
+	return openWith(path, NewSplitReader)
 }
 
 // NewSplitReader reads a split CSV from src (plain or gzip), naming it name in
@@ -51,14 +46,8 @@ func NewSplitReader(name string, src io.Reader) (*SplitReader, error) {
 		return nil, err
 	}
 	s := &SplitReader{t: t, seen: make(map[string]int)}
-	for _, c := range []struct {
-		name string
-		dst  *int
-	}{{"dicom_id", &s.dicom}, {"subject_id", &s.subject}, {"study_id", &s.study}, {"split", &s.split}} {
-		if *c.dst, err = t.col(c.name); err != nil {
-			t.close()
-			return nil, err
-		}
+	if err := t.locate(colRef{"dicom_id", &s.dicom}, colRef{"subject_id", &s.subject}, colRef{"study_id", &s.study}, colRef{"split", &s.split}); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
@@ -103,18 +92,7 @@ func (s *SplitReader) Next() (SplitRow, error) {
 
 // ReadAll drains the reader into fn, stopping at the first error.
 func (s *SplitReader) ReadAll(fn func(SplitRow) error) error {
-	for {
-		row, err := s.Next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if err := fn(row); err != nil {
-			return err
-		}
-	}
+	return readAll(s.Next, fn)
 }
 
 // Close closes the underlying file.

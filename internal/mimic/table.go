@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 )
 
@@ -70,6 +71,26 @@ func (t *table) col(name string) (int, error) {
 	return i, nil
 }
 
+// colRef asks locate for the index of column name, stored in *dst.
+type colRef struct {
+	name string
+	dst  *int
+}
+
+// locate finds every column asked for. On a missing one it closes the
+// table (the reader is never returned) and gives col's error.
+func (t *table) locate(cols ...colRef) error {
+	for _, c := range cols {
+		i, err := t.col(c.name)
+		if err != nil {
+			t.close()
+			return err
+		}
+		*c.dst = i
+	}
+	return nil
+}
+
 // next returns the next record, io.EOF at the end, or an error naming the
 // file and line.
 func (t *table) next() ([]string, error) {
@@ -119,6 +140,34 @@ const (
 // Error gives "file: line N: detail".
 func (e *RowError) Error() string {
 	return fmt.Sprintf("%s: line %d: %s", e.File, e.Line, e.Detail)
+}
+
+// openWith opens path and hands it to newReader (one of the NewXReader
+// functions), which owns the file from then on.
+func openWith[R any](path string, newReader func(name string, src io.Reader) (R, error)) (R, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		var zero R
+		return zero, fmt.Errorf("open %s: %w", path, err)
+	}
+	return newReader(path, f)
+}
+
+// readAll drains a reader's next function into fn, stopping at the first
+// error from either; io.EOF ends it without an error.
+func readAll[R any](next func() (R, error), fn func(R) error) error {
+	for {
+		row, err := next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(row); err != nil {
+			return err
+		}
+	}
 }
 
 // asReadCloser gives r a Close method that closes it when it can.

@@ -33,26 +33,45 @@ func (c AdamConfig) validate() error {
 	return nil
 }
 
-// adamStep applies one Adam update (step t, counted from 1) to p with
-// gradient g and moments m, v, exactly as torch.optim.Adam:
+// adam applies Adam updates; its parallel job is built once, so a step
+// allocates nothing.
+type adam struct {
+	p, g, m, v             []float32
+	step, b1, b2, ib2, eps float32
+	wd                     float32
+	job                    func(w, lo, hi int)
+}
+
+func newAdam(p, g, m, v []float32) *adam {
+	a := &adam{p: p, g: g, m: m, v: v}
+	a.job = a.run
+	return a
+}
+
+// update applies step t (counted from 1) with configuration c, exactly as
+// torch.optim.Adam:
 //
 //	g += wd*p; m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g^2
 //	p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps)
-func adamStep(e *nn.Engine, c AdamConfig, t int64, p, g, m, v []float32) {
+func (a *adam) update(e *nn.Engine, c AdamConfig, t int64) {
 	bc1 := 1 - math.Pow(c.Beta1, float64(t))
 	bc2 := math.Sqrt(1 - math.Pow(c.Beta2, float64(t)))
-	step := float32(c.LR / bc1)
-	b1, b2 := float32(c.Beta1), float32(c.Beta2)
-	ib2, eps, wd := float32(1/bc2), float32(c.Eps), float32(c.WeightDecay)
-	e.For(len(p), func(_, lo, hi int) {
-		for i := lo; i < hi; i++ {
-			gi := g[i]
-			if wd != 0 {
-				gi += wd * p[i]
-			}
-			m[i] = b1*m[i] + (1-b1)*gi
-			v[i] = b2*v[i] + (1-b2)*gi*gi
-			p[i] -= step * m[i] / (float32(math.Sqrt(float64(v[i])))*ib2 + eps)
+	a.step = float32(c.LR / bc1)
+	a.b1, a.b2 = float32(c.Beta1), float32(c.Beta2)
+	a.ib2, a.eps, a.wd = float32(1/bc2), float32(c.Eps), float32(c.WeightDecay)
+	e.For(len(a.p), a.job)
+}
+
+func (a *adam) run(_, lo, hi int) {
+	p, g, m, v := a.p, a.g, a.m, a.v
+	b1, b2, ib2, eps, wd, step := a.b1, a.b2, a.ib2, a.eps, a.wd, a.step
+	for i := lo; i < hi; i++ {
+		gi := g[i]
+		if wd != 0 {
+			gi += wd * p[i]
 		}
-	})
+		m[i] = b1*m[i] + (1-b1)*gi
+		v[i] = b2*v[i] + (1-b2)*gi*gi
+		p[i] -= step * m[i] / (float32(math.Sqrt(float64(v[i])))*ib2 + eps)
+	}
 }

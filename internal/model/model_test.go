@@ -71,11 +71,11 @@ func TestModelGradient(t *testing.T) {
 			g.Seed, g.Step = 5, 9
 			x, y := benchData(batch, size, 2)
 			copy(in.Data, x)
-			parts := make([]lossSums, batch)
+			lf := newBCEDice(batch)
 			w := []float32{1, 0.5}
 			loss := func() float64 {
 				g.Forward()
-				l, err := bceDice(e, out.Data, y, w, batch, size*size, out.Grad, parts)
+				l, err := lf.compute(e, out.Data, y, w, batch, size*size, out.Grad)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -167,7 +167,7 @@ func TestPyTorchTrainParity(t *testing.T) {
 	}
 	copy(in.Data, x)
 	g.Forward()
-	loss, err := bceDice(g.Engine(), out.Data, y, nil, n, size*size, out.Grad, make([]lossSums, n))
+	loss, err := newBCEDice(n).compute(g.Engine(), out.Data, y, nil, n, size*size, out.Grad)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,6 +24,8 @@ type Predictor struct {
 	in, out *nn.Tensor
 	batch   int
 	size    int
+	probs   []float32           // per call, read by sigmoid
+	sigmoid func(w, lo, hi int) // built once
 }
 
 // NewPredictor returns a predictor for m on batches of up to batch images
@@ -55,6 +57,11 @@ func NewPredictorEngine(m *Model, e *nn.Engine, batch, size int) (*Predictor, er
 		return nil, err
 	}
 	p := &Predictor{m: m, e: e, weights: weights, batch: batch, size: size}
+	p.sigmoid = func(_, lo, hi int) {
+		for j := lo; j < hi; j++ {
+			p.probs[j] = nn.Sigmoid(p.probs[j])
+		}
+	}
 	p.Refresh()
 	if p.g, p.in, p.out, err = m.graph(e, inferMode, weights, batch, size); err != nil {
 		return nil, err
@@ -104,11 +111,9 @@ func (p *Predictor) Predict(in []float32, n int, probs []float32) error {
 	if err := p.Logits(in, n, probs); err != nil {
 		return err
 	}
-	p.e.For(n*p.size*p.size, func(_, lo, hi int) {
-		for j := lo; j < hi; j++ {
-			probs[j] = nn.Sigmoid(probs[j])
-		}
-	})
+	p.probs = probs
+	p.e.For(n*p.size*p.size, p.sigmoid)
+	p.probs = nil
 	return nil
 }
 

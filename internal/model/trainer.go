@@ -27,7 +27,8 @@ type Trainer struct {
 	vel   []float32 // Adam second moments
 	step  int64
 	seed  uint64
-	parts []lossSums
+	loss  *bceDice
+	adam  *adam
 	pred  *Predictor
 }
 
@@ -65,7 +66,8 @@ func NewTrainerEngine(m *Model, e *nn.Engine, batch, size int, opt AdamConfig) (
 	}
 	t.mom = make([]float32, len(m.Params.Data))
 	t.vel = make([]float32, len(m.Params.Data))
-	t.parts = make([]lossSums, batch)
+	t.loss = newBCEDice(batch)
+	t.adam = newAdam(m.Params.Data, t.g.ParamGrads(), t.mom, t.vel)
 	return t, nil
 }
 
@@ -117,7 +119,7 @@ func (t *Trainer) StepWeighted(x, y, w []float32, n int) (float64, error) {
 	copy(t.in.Data, x[:n*px])
 	t.g.Seed, t.g.Step = t.seed, uint64(t.step)
 	t.g.Forward()
-	loss, err := bceDice(t.e, t.out.Data, y, w, n, px, t.out.Grad, t.parts)
+	loss, err := t.loss.compute(t.e, t.out.Data, y, w, n, px, t.out.Grad)
 	if err != nil {
 		return 0, err
 	}
@@ -126,7 +128,7 @@ func (t *Trainer) StepWeighted(x, y, w []float32, n int) (float64, error) {
 	}
 	t.g.Backward()
 	t.step++
-	adamStep(t.e, t.opt, t.step, t.m.Params.Data, t.g.ParamGrads(), t.mom, t.vel)
+	t.adam.update(t.e, t.opt, t.step)
 	return loss, nil
 }
 

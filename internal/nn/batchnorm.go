@@ -35,6 +35,7 @@ type bnLayer struct {
 	mask                            []uint8
 	kept                            []int64
 	scale                           float32
+	key                             uint64 // this step's DropBlock stream
 	mean, invstd                    []float64
 	sumG, sumGX                     []float64
 }
@@ -73,54 +74,59 @@ func (l *bnLayer) alloc(g *Graph) {
 
 func (l *bnLayer) forward(g *Graph) {
 	x, y := l.in[0], l.out
-	n, c, hw := g.n, x.C, x.HW()
+	c, hw := x.C, x.HW()
 	if l.dbOn {
 		l.dropBlockMask(g)
 	}
 	// Per-channel statistics, DropBlock applied on the way (in place).
-	g.e.For(c, func(_, lo, hi int) {
-		for ch := lo; ch < hi; ch++ {
-			var s, ss float64
-			for i := 0; i < n; i++ {
-				o := (i*c + ch) * hw
-				var m []uint8
-				if l.dbOn {
-					m = l.mask[o : o+hw]
+	g.e.For(c, l.cached(0, func() job {
+		return func(_, lo, hi int) {
+			n := g.n // read per call: the batch varies
+			for ch := lo; ch < hi; ch++ {
+				var s, ss float64
+				for i := 0; i < n; i++ {
+					o := (i*c + ch) * hw
+					var m []uint8
+					if l.dbOn {
+						m = l.mask[o : o+hw]
+					}
+					a, b := dropSums(x.Data[o:o+hw], m, l.scale)
+					s += a
+					ss += b
 				}
-				a, b := dropSums(x.Data[o:o+hw], m, l.scale)
-				s += a
-				ss += b
+				cnt := float64(n * hw)
+				mean := s / cnt
+				v := max(ss/cnt-mean*mean, 0)
+				l.mean[ch], l.invstd[ch] = mean, 1/math.Sqrt(v+bnEps)
+				unbiased := v
+				if cnt > 1 {
+					unbiased = v * cnt / (cnt - 1)
+				}
+				l.rmean.Data[ch] = float32((1-bnMomentum)*float64(l.rmean.Data[ch]) + bnMomentum*mean)
+				l.rvar.Data[ch] = float32((1-bnMomentum)*float64(l.rvar.Data[ch]) + bnMomentum*unbiased)
 			}
-			cnt := float64(n * hw)
-			mean := s / cnt
-			v := max(ss/cnt-mean*mean, 0)
-			l.mean[ch], l.invstd[ch] = mean, 1/math.Sqrt(v+bnEps)
-			unbiased := v
-			if cnt > 1 {
-				unbiased = v * cnt / (cnt - 1)
-			}
-			l.rmean.Data[ch] = float32((1-bnMomentum)*float64(l.rmean.Data[ch]) + bnMomentum*mean)
-			l.rvar.Data[ch] = float32((1-bnMomentum)*float64(l.rvar.Data[ch]) + bnMomentum*unbiased)
 		}
-	})
+	}))
 	if l.count != nil && len(l.count.Data) == 1 {
 		l.count.Data[0]++
 	}
-	g.perPlane(c, func(_, i, ch int) {
-		a := float32(float64(l.gamma.Data[ch]) * l.invstd[ch])
-		b := l.beta.Data[ch] - float32(l.mean[ch])*a
-		src := x.Data[(i*c+ch)*hw : (i*c+ch+1)*hw]
-		dst := y.Data[(i*c+ch)*hw : (i*c+ch+1)*hw]
-		if l.relu {
-			for j, v := range src {
-				dst[j] = max(v*a+b, 0)
+	g.e.For(g.n*c, l.cached(1, func() job {
+		return planes(c, func(_, i, ch int) {
+			a := float32(float64(l.gamma.Data[ch]) * l.invstd[ch])
+			b := l.beta.Data[ch] - float32(l.mean[ch])*a
+			src := x.Data[(i*c+ch)*hw : (i*c+ch+1)*hw]
+			dst := y.Data[(i*c+ch)*hw : (i*c+ch+1)*hw]
+			if l.relu {
+				for j, v := range src {
+					dst[j] = max(v*a+b, 0)
+				}
+				return
 			}
-			return
-		}
-		for j, v := range src {
-			dst[j] = v*a + b
-		}
-	})
+			for j, v := range src {
+				dst[j] = v*a + b
+			}
+		})
+	}))
 }
 
 // dropBlockMask draws this step's DropBlock mask and scale.
@@ -129,43 +135,45 @@ func (l *bnLayer) dropBlockMask(g *Graph) {
 	c, h, w, bs := x.C, x.H, x.W, l.db.Block
 	hw := h * w
 	gamma := (1 - l.db.Keep) / float64(bs*bs) * float64(hw) / float64((h-bs+1)*(w-bs+1))
-	key := streamKey(g.Seed, g.Step, l.id)
+	l.key = streamKey(g.Seed, g.Step, l.id) // read by the cached job
 	half := bs / 2
 	vh, vw := h-bs+1, w-bs+1 // valid seed positions (block inside the map)
 	logq := math.Log1p(-min(gamma, 1-1e-9))
-	g.perPlane(c, func(_, i, ch int) {
-		p := i*c + ch
-		m := l.mask[p*hw : (p+1)*hw]
-		for j := range m {
-			m[j] = 1
-		}
-		// Bernoulli(gamma) seeds over the valid positions, drawn as
-		// geometric gaps from the plane's own stream: ~gamma*V draws
-		// instead of V, and still a pure function of (seed, step, layer,
-		// plane).
-		kp := mix64(key ^ (uint64(p)+1)*0x9e3779b97f4a7c15)
-		pos := -1
-		for t := uint64(0); ; t++ {
-			u := (float64(mix64(kp+t)>>11) + 1) / (1 << 53) // (0, 1]
-			gap := math.Log(u) / logq
-			if gap >= float64(vh*vw) {
-				break
+	g.e.For(g.n*c, l.cached(6, func() job {
+		return planes(c, func(_, i, ch int) {
+			p := i*c + ch
+			m := l.mask[p*hw : (p+1)*hw]
+			for j := range m {
+				m[j] = 1
 			}
-			pos += 1 + int(gap)
-			if pos >= vh*vw {
-				break
+			// Bernoulli(gamma) seeds over the valid positions, drawn as
+			// geometric gaps from the plane's own stream: ~gamma*V draws
+			// instead of V, and still a pure function of (seed, step, layer,
+			// plane).
+			kp := mix64(l.key ^ (uint64(p)+1)*0x9e3779b97f4a7c15)
+			pos := -1
+			for t := uint64(0); ; t++ {
+				u := (float64(mix64(kp+t)>>11) + 1) / (1 << 53) // (0, 1]
+				gap := math.Log(u) / logq
+				if gap >= float64(vh*vw) {
+					break
+				}
+				pos += 1 + int(gap)
+				if pos >= vh*vw {
+					break
+				}
+				y, xx := half+pos/vw, half+pos%vw
+				for dy := y - half; dy < y-half+bs; dy++ {
+					clear(m[dy*w+xx-half : dy*w+xx-half+bs])
+				}
 			}
-			y, xx := half+pos/vw, half+pos%vw
-			for dy := y - half; dy < y-half+bs; dy++ {
-				clear(m[dy*w+xx-half : dy*w+xx-half+bs])
+			var k int64
+			for _, v := range m {
+				k += int64(v)
 			}
-		}
-		var k int64
-		for _, v := range m {
-			k += int64(v)
-		}
-		l.kept[p] = k
-	})
+			l.kept[p] = k
+		})
+	}))
 	var kept int64
 	for _, k := range l.kept[:g.n*c] {
 		kept += k
@@ -178,22 +186,25 @@ func (l *bnLayer) dropBlockMask(g *Graph) {
 
 func (l *bnLayer) backward(g *Graph) {
 	x, y := l.in[0], l.out
-	n, c, hw := g.n, x.C, x.HW()
+	c, hw := x.C, x.HW()
 	// Pass 1 per channel: g = dy masked by ReLU (written back over dy,
 	// which only this layer reads), sum(g) and sum(g*x); then
 	// sum(g*xhat) = invstd*(sum(g*x) - mean*sum(g)).
-	g.e.For(c, func(_, lo, hi int) {
-		for ch := lo; ch < hi; ch++ {
-			var sg, sgx float64
-			for i := 0; i < n; i++ {
-				o := (i*c + ch) * hw
-				a, b := reluGradSums(x.Data[o:o+hw], y.Data[o:o+hw], y.Grad[o:o+hw], l.relu)
-				sg += a
-				sgx += b
+	g.e.For(c, l.cached(3, func() job {
+		return func(_, lo, hi int) {
+			n := g.n // read per call: the batch varies
+			for ch := lo; ch < hi; ch++ {
+				var sg, sgx float64
+				for i := 0; i < n; i++ {
+					o := (i*c + ch) * hw
+					a, b := reluGradSums(x.Data[o:o+hw], y.Data[o:o+hw], y.Grad[o:o+hw], l.relu)
+					sg += a
+					sgx += b
+				}
+				l.sumG[ch], l.sumGX[ch] = sg, (sgx-l.mean[ch]*sg)*l.invstd[ch]
 			}
-			l.sumG[ch], l.sumGX[ch] = sg, (sgx-l.mean[ch]*sg)*l.invstd[ch]
 		}
-	})
+	}))
 	dg, db := g.pgrad(0, l.gamma), g.pgrad(0, l.beta)
 	for ch := 0; ch < c; ch++ {
 		dg[ch] += float32(l.sumGX[ch])
@@ -202,21 +213,23 @@ func (l *bnLayer) backward(g *Graph) {
 	if x.Grad == nil {
 		return
 	}
-	cnt := float64(n * hw)
-	g.perPlane(c, func(_, i, ch int) {
-		o := (i*c + ch) * hw
-		// dx = gamma*invstd*(g - mean(g) - xhat*mean(g*xhat))
-		//    = k*g + a*x + b  with the constants below.
-		k := l.gamma.Data[ch] * float32(l.invstd[ch])
-		a := -k * float32(l.invstd[ch]*l.sumGX[ch]/cnt)
-		b := -k*float32(l.sumG[ch]/cnt) - a*float32(l.mean[ch])
-		xs, gs, dxs := x.Data[o:o+hw], y.Grad[o:o+hw], x.Grad[o:o+hw]
-		var m []uint8
-		if l.dbOn {
-			m = l.mask[o : o+hw]
-		}
-		bnInputGrad(dxs, gs, xs, m, k, a, b, l.scale, l.acc[0])
-	})
+	g.e.For(g.n*c, l.cached(4, func() job {
+		return planes(c, func(_, i, ch int) {
+			o := (i*c + ch) * hw
+			cnt := float64(g.n * hw)
+			// dx = gamma*invstd*(g - mean(g) - xhat*mean(g*xhat))
+			//    = k*g + a*x + b  with the constants below.
+			k := l.gamma.Data[ch] * float32(l.invstd[ch])
+			a := -k * float32(l.invstd[ch]*l.sumGX[ch]/cnt)
+			b := -k*float32(l.sumG[ch]/cnt) - a*float32(l.mean[ch])
+			xs, gs, dxs := x.Data[o:o+hw], y.Grad[o:o+hw], x.Grad[o:o+hw]
+			var m []uint8
+			if l.dbOn {
+				m = l.mask[o : o+hw]
+			}
+			bnInputGrad(dxs, gs, xs, m, k, a, b, l.scale, l.acc[0])
+		})
+	}))
 }
 
 // reluGradSums replaces dy by dy*(y > 0) when relu is set (branch-free:

@@ -6,6 +6,10 @@ package nn
 // at 224x224) through memory.
 const convTileFloats = 1 << 16
 
+// convMinTile is the fewest pixels per column tile: narrower sgemm calls
+// cost more in per-call overhead and packing than the cache saves.
+const convMinTile = 512
+
 // convLayer is a k x k convolution, stride 1, padding k/2 ("same" for odd
 // k), weights OIHW, optional bias.
 type convLayer struct {
@@ -31,7 +35,7 @@ func (g *Graph) Conv(x *Tensor, w, b *Param) *Tensor {
 	l := &convLayer{w: w, b: b, cin: x.C, cout: w.Shape[0], k: w.Shape[2]}
 	if l.k > 1 {
 		kk := (l.cin + l.cout) * l.k * l.k
-		l.rows = min(max(convTileFloats/(kk*x.W), 1), x.H)
+		l.rows = min(max(convTileFloats/(kk*x.W), (convMinTile+x.W-1)/x.W), x.H)
 		l.colSize = kk * l.rows * x.W
 	}
 	return g.add(l, g.newTensor(l.cout, x.H, x.W), x)
@@ -60,22 +64,24 @@ func (l *convLayer) alloc(g *Graph) {
 func (l *convLayer) forward(g *Graph) {
 	x, y := l.in[0], l.out
 	hw, kk := x.HW(), l.cin*l.k*l.k
-	g.perImage(func(w, i int) {
-		src, dst := x.Image(i), y.Image(i)
-		if l.k == 1 {
-			g.e.gemm.Sgemm(false, false, l.cout, hw, kk, 1, l.w.Data, kk, src, hw, 0, dst, hw)
-			l.post(dst, hw, 0, hw)
-			return
-		}
-		col := g.cols[w]
-		for y0 := 0; y0 < x.H; y0 += l.rows {
-			y1 := min(y0+l.rows, x.H)
-			n := (y1 - y0) * x.W
-			im2colRows(col, src, l.cin, x.H, x.W, l.k, 1, l.k/2, x.W, y0, y1)
-			g.e.gemm.Sgemm(false, false, l.cout, n, kk, 1, l.w.Data, kk, col, n, 0, dst[y0*x.W:], hw)
-			l.post(dst, hw, y0*x.W, n)
-		}
-	})
+	g.e.For(g.n, l.cached(0, func() job {
+		return images(func(w, i int) {
+			src, dst := x.Image(i), y.Image(i)
+			if l.k == 1 {
+				g.e.gemm.Sgemm(false, false, l.cout, hw, kk, 1, l.w.Data, kk, src, hw, 0, dst, hw)
+				l.post(dst, hw, 0, hw)
+				return
+			}
+			col := g.cols[w]
+			for y0 := 0; y0 < x.H; y0 += l.rows {
+				y1 := min(y0+l.rows, x.H)
+				n := (y1 - y0) * x.W
+				im2colRows(col, src, l.cin, x.H, x.W, l.k, 1, l.k/2, x.W, y0, y1)
+				g.e.gemm.Sgemm(false, false, l.cout, n, kk, 1, l.w.Data, kk, col, n, 0, dst[y0*x.W:], hw)
+				l.post(dst, hw, y0*x.W, n)
+			}
+		})
+	}))
 }
 
 // post adds the bias (and applies the fused ReLU) to columns [off, off+n)
@@ -121,36 +127,38 @@ func (l *convLayer) backward(g *Graph) {
 			}
 		}
 	}
-	g.perImage(func(w, i int) {
-		dy, src := y.GradImage(i), x.Image(i)
-		if l.b != nil {
-			addRowSums(g.pgrad(w, l.b), dy, hw)
-		}
-		dW := g.pgrad(w, l.w)
-		if l.k == 1 {
-			g.e.gemm.Sgemm(false, true, l.cout, kk, hw, 1, dy, hw, src, hw, 1, dW, kk)
+	g.e.For(g.n, l.cached(3, func() job {
+		return images(func(w, i int) {
+			dy, src := y.GradImage(i), x.Image(i)
+			if l.b != nil {
+				addRowSums(g.pgrad(w, l.b), dy, hw)
+			}
+			dW := g.pgrad(w, l.w)
+			if l.k == 1 {
+				g.e.gemm.Sgemm(false, true, l.cout, kk, hw, 1, dy, hw, src, hw, 1, dW, kk)
+				if x.Grad != nil {
+					g.e.gemm.Sgemm(true, false, l.cin, hw, l.cout, 1, l.w.Data, kk, dy, hw, beta01(l.acc[0]), x.GradImage(i), hw)
+				}
+				return
+			}
+			var dx []float32
 			if x.Grad != nil {
-				g.e.gemm.Sgemm(true, false, l.cin, hw, l.cout, 1, l.w.Data, kk, dy, hw, beta01(l.acc[0]), x.GradImage(i), hw)
+				dx = x.GradImage(i)
 			}
-			return
-		}
-		var dx []float32
-		if x.Grad != nil {
-			dx = x.GradImage(i)
-		}
-		colX := g.cols[w][:kk*l.rows*x.W]
-		colD := g.cols[w][kk*l.rows*x.W:]
-		for y0 := 0; y0 < x.H; y0 += l.rows {
-			y1 := min(y0+l.rows, x.H)
-			n := (y1 - y0) * x.W
-			im2colRows(colX, src, l.cin, x.H, x.W, l.k, 1, l.k/2, x.W, y0, y1)
-			g.e.gemm.Sgemm(false, true, l.cout, kk, n, 1, dy[y0*x.W:], hw, colX, n, 1, dW, kk)
-			if dx != nil {
-				im2colRows(colD, dy, l.cout, x.H, x.W, l.k, 1, l.k/2, x.W, y0, y1)
-				g.e.gemm.Sgemm(false, false, l.cin, n, ko, 1, l.wflip, ko, colD, n, beta01(l.acc[0]), dx[y0*x.W:], hw)
+			colX := g.cols[w][:kk*l.rows*x.W]
+			colD := g.cols[w][kk*l.rows*x.W:]
+			for y0 := 0; y0 < x.H; y0 += l.rows {
+				y1 := min(y0+l.rows, x.H)
+				n := (y1 - y0) * x.W
+				im2colRows(colX, src, l.cin, x.H, x.W, l.k, 1, l.k/2, x.W, y0, y1)
+				g.e.gemm.Sgemm(false, true, l.cout, kk, n, 1, dy[y0*x.W:], hw, colX, n, 1, dW, kk)
+				if dx != nil {
+					im2colRows(colD, dy, l.cout, x.H, x.W, l.k, 1, l.k/2, x.W, y0, y1)
+					g.e.gemm.Sgemm(false, false, l.cin, n, ko, 1, l.wflip, ko, colD, n, beta01(l.acc[0]), dx[y0*x.W:], hw)
+				}
 			}
-		}
-	})
+		})
+	}))
 }
 
 // convTLayer is PyTorch's ConvTranspose2d(cin, cout, 3, stride 2,
@@ -182,32 +190,36 @@ func (l *convTLayer) alloc(*Graph) {}
 func (l *convTLayer) forward(g *Graph) {
 	x, y := l.in[0], l.out
 	hw, kk := x.HW(), l.cout*9
-	g.perImage(func(w, i int) {
-		col := g.cols[w][:kk*hw]
-		g.e.gemm.Sgemm(true, false, kk, hw, l.cin, 1, l.w.Data, kk, x.Image(i), hw, 0, col, hw)
-		dst := y.Image(i)
-		if fillBias(dst, l.b, y.HW()) == 0 {
-			clear(dst)
-		}
-		col2im(dst, col, l.cout, y.H, y.W, 3, 2, 1, x.H, x.W)
-	})
+	g.e.For(g.n, l.cached(0, func() job {
+		return images(func(w, i int) {
+			col := g.cols[w][:kk*hw]
+			g.e.gemm.Sgemm(true, false, kk, hw, l.cin, 1, l.w.Data, kk, x.Image(i), hw, 0, col, hw)
+			dst := y.Image(i)
+			if fillBias(dst, l.b, y.HW()) == 0 {
+				clear(dst)
+			}
+			col2im(dst, col, l.cout, y.H, y.W, 3, 2, 1, x.H, x.W)
+		})
+	}))
 }
 
 func (l *convTLayer) backward(g *Graph) {
 	x, y := l.in[0], l.out
 	hw, kk := x.HW(), l.cout*9
-	g.perImage(func(w, i int) {
-		dy := y.GradImage(i)
-		col := g.cols[w][:kk*hw]
-		im2col(col, dy, l.cout, y.H, y.W, 3, 2, 1, x.H, x.W)
-		g.e.gemm.Sgemm(false, true, l.cin, kk, hw, 1, x.Image(i), hw, col, hw, 1, g.pgrad(w, l.w), kk)
-		if l.b != nil {
-			addRowSums(g.pgrad(w, l.b), dy, y.HW())
-		}
-		if x.Grad != nil {
-			g.e.gemm.Sgemm(false, false, l.cin, hw, kk, 1, l.w.Data, kk, col, hw, beta01(l.acc[0]), x.GradImage(i), hw)
-		}
-	})
+	g.e.For(g.n, l.cached(3, func() job {
+		return images(func(w, i int) {
+			dy := y.GradImage(i)
+			col := g.cols[w][:kk*hw]
+			im2col(col, dy, l.cout, y.H, y.W, 3, 2, 1, x.H, x.W)
+			g.e.gemm.Sgemm(false, true, l.cin, kk, hw, 1, x.Image(i), hw, col, hw, 1, g.pgrad(w, l.w), kk)
+			if l.b != nil {
+				addRowSums(g.pgrad(w, l.b), dy, y.HW())
+			}
+			if x.Grad != nil {
+				g.e.gemm.Sgemm(false, false, l.cin, hw, kk, 1, l.w.Data, kk, col, hw, beta01(l.acc[0]), x.GradImage(i), hw)
+			}
+		})
+	}))
 }
 
 // fillBias writes bias b[c] into every pixel of channel c of dst and

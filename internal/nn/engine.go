@@ -12,9 +12,11 @@ import (
 type Engine struct {
 	gemm    Gemm
 	threads int
-	jobs    []chan func(int)
+	wake    []chan struct{}
 	wg      sync.WaitGroup
 	closed  bool
+	fn      func(w, lo, hi int) // the job For is running
+	n       int                 // its index range [0, n)
 }
 
 // NewEngine starts an engine with the given sgemm and thread count
@@ -26,16 +28,24 @@ func NewEngine(g Gemm, threads int) *Engine {
 	}
 	e := &Engine{gemm: g, threads: threads}
 	for w := 1; w < threads; w++ {
-		ch := make(chan func(int))
-		e.jobs = append(e.jobs, ch)
+		ch := make(chan struct{})
+		e.wake = append(e.wake, ch)
 		go func() {
-			for fn := range ch {
-				fn(w)
+			for range ch {
+				e.share(w)
 				e.wg.Done()
 			}
 		}()
 	}
 	return e
+}
+
+// share runs worker w's part of the current job.
+func (e *Engine) share(w int) {
+	lo, hi := w*e.n/e.threads, (w+1)*e.n/e.threads
+	if lo < hi {
+		e.fn(w, lo, hi)
+	}
 }
 
 // Threads returns the number of workers.
@@ -55,36 +65,29 @@ func (e *Engine) Close() {
 		return
 	}
 	e.closed = true
-	for _, ch := range e.jobs {
+	for _, ch := range e.wake {
 		close(ch)
 	}
 }
 
-// run calls fn(w) once on every worker w and waits; worker 0 is the caller.
-func (e *Engine) run(fn func(w int)) {
-	e.wg.Add(len(e.jobs))
-	for _, ch := range e.jobs {
-		ch <- fn
-	}
-	fn(0)
-	e.wg.Wait()
-}
-
 // For splits [0, n) into e.Threads() contiguous ranges and calls
-// fn(w, lo, hi) for each non-empty one in parallel.
+// fn(w, lo, hi) for each non-empty one in parallel (worker 0 is the
+// caller). It allocates nothing: pass a func value built once. For is not
+// reentrant: fn must not call For.
 func (e *Engine) For(n int, fn func(w, lo, hi int)) {
 	if n <= 0 {
 		return
 	}
-	t := e.threads
-	if t == 1 || n == 1 {
+	if e.threads == 1 || n == 1 {
 		fn(0, 0, n)
 		return
 	}
-	e.run(func(w int) {
-		lo, hi := w*n/t, (w+1)*n/t
-		if lo < hi {
-			fn(w, lo, hi)
-		}
-	})
+	e.fn, e.n = fn, n
+	e.wg.Add(len(e.wake))
+	for _, ch := range e.wake {
+		ch <- struct{}{}
+	}
+	e.share(0)
+	e.wg.Wait()
+	e.fn = nil
 }

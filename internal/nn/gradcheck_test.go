@@ -158,3 +158,33 @@ func TestOpGradients(t *testing.T) {
 		})
 	}
 }
+
+// TestPlanErrors checks that malformed graphs fail at Plan with an error.
+func TestPlanErrors(t *testing.T) {
+	s, err := NewStore([]string{"w", "w7"}, [][]int{{2, 3, 3, 3}, {1, 2, 7, 7}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := NewEngine(NewGoGemm(), 1)
+	defer e.Close()
+	for name, build := range map[string]func(g *Graph){
+		"channels":   func(g *Graph) { g.Output(g.Conv(g.Input(2, 4, 4), s.Get("w"), nil)) },
+		"odd pool":   func(g *Graph) { g.Output(g.MaxPool2(g.Input(1, 5, 4))) },
+		"no output":  func(g *Graph) { g.Input(1, 4, 4) },
+		"gate shape": func(g *Graph) { x := g.Input(2, 4, 4); g.Output(g.SigmoidMul(x, x)) },
+		"inplace shared": func(g *Graph) {
+			x := g.Conv(g.Input(3, 4, 4), s.Get("w"), nil)
+			r := g.ReLU(x)
+			g.Output(g.Concat(r, x))
+		},
+	} {
+		g := NewGraph(e, s, 1, true)
+		build(g)
+		if err := g.Plan(); err == nil {
+			t.Errorf("%s: planned without error", name)
+		}
+	}
+	if _, err := NewStore([]string{"a", "a"}, [][]int{{1}, {1}}); err == nil {
+		t.Error("duplicate names accepted")
+	}
+}

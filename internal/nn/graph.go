@@ -28,6 +28,7 @@ type layerBase struct {
 	inplace bool   // out shares in[0]'s data (and gradient)
 	colSize int    // per-worker column scratch (floats) the layer needs
 	id      uint64 // position in the graph, keys the layer's random stream
+	jobs    [8]job // parallel bodies, built on first use (see cached)
 }
 
 func (b *layerBase) base() *layerBase { return b }
@@ -51,6 +52,7 @@ type Graph struct {
 	cols    [][]float32 // per worker im2col scratch
 	planned bool
 	errs    []error
+	reduce  job // sums the workers' parameter gradients
 
 	// Profile, when set, accumulates the wall time of every layer's
 	// forward and backward pass (see ProfileReport).
@@ -133,6 +135,17 @@ func (g *Graph) Plan() error {
 	}
 	if len(g.outs) == 0 {
 		return errors.New("nn: graph has no output")
+	}
+	readers := map[*Tensor]int{}
+	for _, l := range g.layers {
+		for _, t := range l.base().in {
+			readers[t]++
+		}
+	}
+	for _, l := range g.layers {
+		if b := l.base(); b.inplace && readers[b.in[0]] > 1 {
+			return errors.New("nn: an in-place op's input has other readers")
+		}
 	}
 	g.planned = true
 	colSize := 0
@@ -382,14 +395,17 @@ func (g *Graph) Backward() {
 		}
 	}
 	if len(g.grads) > 1 {
-		g.e.For(len(g.grads[0]), func(_, lo, hi int) {
-			dst := g.grads[0][lo:hi]
-			for _, gw := range g.grads[1:] {
-				for j, v := range gw[lo:hi] {
-					dst[j] += v
+		if g.reduce == nil {
+			g.reduce = func(_, lo, hi int) {
+				dst := g.grads[0][lo:hi]
+				for _, gw := range g.grads[1:] {
+					for j, v := range gw[lo:hi] {
+						dst[j] += v
+					}
 				}
 			}
-		})
+		}
+		g.e.For(len(g.grads[0]), g.reduce)
 	}
 }
 
@@ -402,23 +418,37 @@ func (g *Graph) pgrad(w int, p *Param) []float32 {
 	return g.grads[w][p.Off : p.Off+len(p.Data)]
 }
 
-// perImage runs fn(w, i) for every image of the current batch, images
-// split statically over the workers.
-func (g *Graph) perImage(fn func(w, i int)) {
-	g.e.For(g.n, func(w, lo, hi int) {
+// job is a share of parallel work: indices [lo, hi) on worker w.
+type job = func(w, lo, hi int)
+
+// cached returns the layer's job in slot k, building it with mk on first
+// use. Job bodies are closures over the layer's fixed tensors (never over
+// per-call values such as the batch size, which they read from the
+// graph), built once so that Forward and Backward allocate nothing.
+func (b *layerBase) cached(k int, mk func() job) job {
+	if b.jobs[k] == nil {
+		b.jobs[k] = mk()
+	}
+	return b.jobs[k]
+}
+
+// images turns a per-image body into a job over image indices.
+func images(fn func(w, i int)) job {
+	return func(w, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			fn(w, i)
 		}
-	})
+	}
 }
 
-// perPlane runs fn(w, i, c) for every (image, channel) plane.
-func (g *Graph) perPlane(c int, fn func(w, i, ch int)) {
-	g.e.For(g.n*c, func(w, lo, hi int) {
+// planes turns a per-(image, channel) body into a job over plane indices
+// i*c + ch.
+func planes(c int, fn func(w, i, ch int)) job {
+	return func(w, lo, hi int) {
 		for p := lo; p < hi; p++ {
 			fn(w, p/c, p%c)
 		}
-	})
+	}
 }
 
 // MemoryBytes returns the bytes of activations, gradients and scratch the

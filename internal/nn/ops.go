@@ -17,24 +17,28 @@ func (l *concatLayer) alloc(*Graph) {}
 
 func (l *concatLayer) forward(g *Graph) {
 	a, b, y := l.in[0], l.in[1], l.out
-	g.perImage(func(_, i int) {
-		dst := y.Image(i)
-		copy(dst, a.Image(i))
-		copy(dst[a.Per():], b.Image(i))
-	})
+	g.e.For(g.n, l.cached(0, func() job {
+		return images(func(_, i int) {
+			dst := y.Image(i)
+			copy(dst, a.Image(i))
+			copy(dst[a.Per():], b.Image(i))
+		})
+	}))
 }
 
 func (l *concatLayer) backward(g *Graph) {
 	a, b, y := l.in[0], l.in[1], l.out
-	g.perImage(func(_, i int) {
-		dy := y.GradImage(i)
-		if a.Grad != nil {
-			putGrad(a.GradImage(i), dy[:a.Per()], l.acc[0])
-		}
-		if b.Grad != nil {
-			putGrad(b.GradImage(i), dy[a.Per():], l.acc[1])
-		}
-	})
+	g.e.For(g.n, l.cached(3, func() job {
+		return images(func(_, i int) {
+			dy := y.GradImage(i)
+			if a.Grad != nil {
+				putGrad(a.GradImage(i), dy[:a.Per()], l.acc[0])
+			}
+			if b.Grad != nil {
+				putGrad(b.GradImage(i), dy[a.Per():], l.acc[1])
+			}
+		})
+	}))
 }
 
 // putGrad writes (or adds) src into dst.
@@ -63,24 +67,28 @@ func (l *reluLayer) alloc(*Graph) {}
 
 func (l *reluLayer) forward(g *Graph) {
 	y := l.out
-	g.perImage(func(_, i int) {
-		d := y.Image(i)
-		for j, v := range d {
-			d[j] = max(v, 0)
-		}
-	})
+	g.e.For(g.n, l.cached(0, func() job {
+		return images(func(_, i int) {
+			d := y.Image(i)
+			for j, v := range d {
+				d[j] = max(v, 0)
+			}
+		})
+	}))
 }
 
 func (l *reluLayer) backward(g *Graph) {
 	y := l.out
-	g.perImage(func(_, i int) {
-		d, dy := y.Image(i), y.GradImage(i)
-		for j, v := range d {
-			if v <= 0 {
-				dy[j] = 0
+	g.e.For(g.n, l.cached(3, func() job {
+		return images(func(_, i int) {
+			d, dy := y.Image(i), y.GradImage(i)
+			for j, v := range d {
+				if v <= 0 {
+					dy[j] = 0
+				}
 			}
-		}
-	})
+		})
+	}))
 }
 
 // meanMaxLayer computes the per-pixel mean and max over channels.
@@ -108,32 +116,34 @@ func (l *meanMaxLayer) forward(g *Graph) {
 	x, y := l.in[0], l.out
 	c, hw := x.C, x.HW()
 	inv := 1 / float32(c)
-	g.perImage(func(_, i int) {
-		src, dst := x.Image(i), y.Image(i)
-		mean, mx := dst[:hw], dst[hw:2*hw]
-		copy(mean, src[:hw])
-		copy(mx, src[:hw])
-		var arg []uint16
-		if l.arg != nil {
-			arg = l.arg[i*hw : (i+1)*hw]
-			clear(arg)
-		}
-		for ch := 1; ch < c; ch++ {
-			plane := src[ch*hw : (ch+1)*hw]
-			for j, v := range plane {
-				mean[j] += v
-				if v > mx[j] {
-					mx[j] = v
-					if arg != nil {
-						arg[j] = uint16(ch)
+	g.e.For(g.n, l.cached(0, func() job {
+		return images(func(_, i int) {
+			src, dst := x.Image(i), y.Image(i)
+			mean, mx := dst[:hw], dst[hw:2*hw]
+			copy(mean, src[:hw])
+			copy(mx, src[:hw])
+			var arg []uint16
+			if l.arg != nil {
+				arg = l.arg[i*hw : (i+1)*hw]
+				clear(arg)
+			}
+			for ch := 1; ch < c; ch++ {
+				plane := src[ch*hw : (ch+1)*hw]
+				for j, v := range plane {
+					mean[j] += v
+					if v > mx[j] {
+						mx[j] = v
+						if arg != nil {
+							arg[j] = uint16(ch)
+						}
 					}
 				}
 			}
-		}
-		for j := range mean {
-			mean[j] *= inv
-		}
-	})
+			for j := range mean {
+				mean[j] *= inv
+			}
+		})
+	}))
 }
 
 func (l *meanMaxLayer) backward(g *Graph) {
@@ -143,25 +153,27 @@ func (l *meanMaxLayer) backward(g *Graph) {
 	}
 	c, hw := x.C, x.HW()
 	inv := 1 / float32(c)
-	g.perImage(func(_, i int) {
-		dy, dx := y.GradImage(i), x.GradImage(i)
-		dmean, dmax := dy[:hw], dy[hw:2*hw]
-		arg := l.arg[i*hw : (i+1)*hw]
-		for ch := 0; ch < c; ch++ {
-			plane := dx[ch*hw : (ch+1)*hw]
-			for j := range plane {
-				v := dmean[j] * inv
-				if int(arg[j]) == ch {
-					v += dmax[j]
-				}
-				if l.acc[0] {
-					plane[j] += v
-				} else {
-					plane[j] = v
+	g.e.For(g.n, l.cached(3, func() job {
+		return images(func(_, i int) {
+			dy, dx := y.GradImage(i), x.GradImage(i)
+			dmean, dmax := dy[:hw], dy[hw:2*hw]
+			arg := l.arg[i*hw : (i+1)*hw]
+			for ch := 0; ch < c; ch++ {
+				plane := dx[ch*hw : (ch+1)*hw]
+				for j := range plane {
+					v := dmean[j] * inv
+					if int(arg[j]) == ch {
+						v += dmax[j]
+					}
+					if l.acc[0] {
+						plane[j] += v
+					} else {
+						plane[j] = v
+					}
 				}
 			}
-		}
-	})
+		})
+	}))
 }
 
 // sigmoidMulLayer computes x * sigmoid(s), s one channel broadcast over
@@ -185,56 +197,60 @@ func (l *sigmoidMulLayer) alloc(g *Graph) { l.sig = make([]float32, l.out.N*l.ou
 func (l *sigmoidMulLayer) forward(g *Graph) {
 	x, s, y := l.in[0], l.in[1], l.out
 	c, hw := x.C, x.HW()
-	g.perImage(func(_, i int) {
-		sig := l.sig[i*hw : (i+1)*hw]
-		for j, v := range s.Image(i) {
-			sig[j] = Sigmoid(v)
-		}
-		src, dst := x.Image(i), y.Image(i)
-		for ch := 0; ch < c; ch++ {
-			a, b := src[ch*hw:(ch+1)*hw], dst[ch*hw:(ch+1)*hw]
-			for j, v := range a {
-				b[j] = v * sig[j]
+	g.e.For(g.n, l.cached(0, func() job {
+		return images(func(_, i int) {
+			sig := l.sig[i*hw : (i+1)*hw]
+			for j, v := range s.Image(i) {
+				sig[j] = Sigmoid(v)
 			}
-		}
-	})
+			src, dst := x.Image(i), y.Image(i)
+			for ch := 0; ch < c; ch++ {
+				a, b := src[ch*hw:(ch+1)*hw], dst[ch*hw:(ch+1)*hw]
+				for j, v := range a {
+					b[j] = v * sig[j]
+				}
+			}
+		})
+	}))
 }
 
 func (l *sigmoidMulLayer) backward(g *Graph) {
 	x, s, y := l.in[0], l.in[1], l.out
 	c, hw := x.C, x.HW()
-	g.perImage(func(_, i int) {
-		sig := l.sig[i*hw : (i+1)*hw]
-		src, dy := x.Image(i), y.GradImage(i)
-		if x.Grad != nil {
-			dx := x.GradImage(i)
-			for ch := 0; ch < c; ch++ {
-				a, d := dy[ch*hw:(ch+1)*hw], dx[ch*hw:(ch+1)*hw]
-				for j, v := range a {
-					if l.acc[0] {
-						d[j] += v * sig[j]
-					} else {
-						d[j] = v * sig[j]
+	g.e.For(g.n, l.cached(3, func() job {
+		return images(func(_, i int) {
+			sig := l.sig[i*hw : (i+1)*hw]
+			src, dy := x.Image(i), y.GradImage(i)
+			if x.Grad != nil {
+				dx := x.GradImage(i)
+				for ch := 0; ch < c; ch++ {
+					a, d := dy[ch*hw:(ch+1)*hw], dx[ch*hw:(ch+1)*hw]
+					for j, v := range a {
+						if l.acc[0] {
+							d[j] += v * sig[j]
+						} else {
+							d[j] = v * sig[j]
+						}
 					}
 				}
 			}
-		}
-		if s.Grad != nil {
-			ds := s.GradImage(i)
-			for j := 0; j < hw; j++ {
-				var t float32
-				for ch := 0; ch < c; ch++ {
-					t += dy[ch*hw+j] * src[ch*hw+j]
-				}
-				v := t * sig[j] * (1 - sig[j])
-				if l.acc[1] {
-					ds[j] += v
-				} else {
-					ds[j] = v
+			if s.Grad != nil {
+				ds := s.GradImage(i)
+				for j := 0; j < hw; j++ {
+					var t float32
+					for ch := 0; ch < c; ch++ {
+						t += dy[ch*hw+j] * src[ch*hw+j]
+					}
+					v := t * sig[j] * (1 - sig[j])
+					if l.acc[1] {
+						ds[j] += v
+					} else {
+						ds[j] = v
+					}
 				}
 			}
-		}
-	})
+		})
+	}))
 }
 
 // Sigmoid returns 1/(1+exp(-v)), stable for large |v|.
@@ -261,33 +277,37 @@ func (l *addReLULayer) alloc(*Graph) {}
 
 func (l *addReLULayer) forward(g *Graph) {
 	a, b, y := l.in[0], l.in[1], l.out
-	g.perImage(func(_, i int) {
-		bs, d := b.Image(i), y.Image(i)
-		for j, v := range a.Image(i) {
-			d[j] = max(v+bs[j], 0)
-		}
-	})
+	g.e.For(g.n, l.cached(0, func() job {
+		return images(func(_, i int) {
+			bs, d := b.Image(i), y.Image(i)
+			for j, v := range a.Image(i) {
+				d[j] = max(v+bs[j], 0)
+			}
+		})
+	}))
 }
 
 func (l *addReLULayer) backward(g *Graph) {
 	a, b, y := l.in[0], l.in[1], l.out
-	g.perImage(func(_, i int) {
-		ys, dy := y.Image(i), y.GradImage(i)
-		for k, t := range []*Tensor{a, b} {
-			if t.Grad == nil {
-				continue
-			}
-			d := t.GradImage(i)
-			for j, v := range dy {
-				if ys[j] <= 0 {
-					v = 0
+	g.e.For(g.n, l.cached(3, func() job {
+		return images(func(_, i int) {
+			ys, dy := y.Image(i), y.GradImage(i)
+			for k, t := range []*Tensor{a, b} {
+				if t.Grad == nil {
+					continue
 				}
-				if l.acc[k] {
-					d[j] += v
-				} else {
-					d[j] = v
+				d := t.GradImage(i)
+				for j, v := range dy {
+					if ys[j] <= 0 {
+						v = 0
+					}
+					if l.acc[k] {
+						d[j] += v
+					} else {
+						d[j] = v
+					}
 				}
 			}
-		}
-	})
+		})
+	}))
 }

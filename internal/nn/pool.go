@@ -24,35 +24,37 @@ func (l *maxPoolLayer) alloc(g *Graph) {
 func (l *maxPoolLayer) forward(g *Graph) {
 	x, y := l.in[0], l.out
 	w, oh, ow := x.W, y.H, y.W
-	g.perPlane(x.C, func(_, i, ch int) {
-		p := i*x.C + ch
-		src := x.Data[p*x.HW() : (p+1)*x.HW()]
-		dst := y.Data[p*y.HW() : (p+1)*y.HW()]
-		var arg []uint8
-		if l.arg != nil {
-			arg = l.arg[p*y.HW() : (p+1)*y.HW()]
-		}
-		for oy := 0; oy < oh; oy++ {
-			r0 := src[2*oy*w : 2*oy*w+w]
-			r1 := src[(2*oy+1)*w : (2*oy+1)*w+w]
-			for ox := 0; ox < ow; ox++ {
-				m, a := r0[2*ox], uint8(0)
-				if v := r0[2*ox+1]; v > m {
-					m, a = v, 1
-				}
-				if v := r1[2*ox]; v > m {
-					m, a = v, 2
-				}
-				if v := r1[2*ox+1]; v > m {
-					m, a = v, 3
-				}
-				dst[oy*ow+ox] = m
-				if arg != nil {
-					arg[oy*ow+ox] = a
+	g.e.For(g.n*x.C, l.cached(0, func() job {
+		return planes(x.C, func(_, i, ch int) {
+			p := i*x.C + ch
+			src := x.Data[p*x.HW() : (p+1)*x.HW()]
+			dst := y.Data[p*y.HW() : (p+1)*y.HW()]
+			var arg []uint8
+			if l.arg != nil {
+				arg = l.arg[p*y.HW() : (p+1)*y.HW()]
+			}
+			for oy := 0; oy < oh; oy++ {
+				r0 := src[2*oy*w : 2*oy*w+w]
+				r1 := src[(2*oy+1)*w : (2*oy+1)*w+w]
+				for ox := 0; ox < ow; ox++ {
+					m, a := r0[2*ox], uint8(0)
+					if v := r0[2*ox+1]; v > m {
+						m, a = v, 1
+					}
+					if v := r1[2*ox]; v > m {
+						m, a = v, 2
+					}
+					if v := r1[2*ox+1]; v > m {
+						m, a = v, 3
+					}
+					dst[oy*ow+ox] = m
+					if arg != nil {
+						arg[oy*ow+ox] = a
+					}
 				}
 			}
-		}
-	})
+		})
+	}))
 }
 
 func (l *maxPoolLayer) backward(g *Graph) {
@@ -62,27 +64,29 @@ func (l *maxPoolLayer) backward(g *Graph) {
 	}
 	w, oh, ow := x.W, y.H, y.W
 	acc := l.acc[0]
-	g.perPlane(x.C, func(_, i, ch int) {
-		p := i*x.C + ch
-		dx := x.Grad[p*x.HW() : (p+1)*x.HW()]
-		dy := y.Grad[p*y.HW() : (p+1)*y.HW()]
-		arg := l.arg[p*y.HW() : (p+1)*y.HW()]
-		for oy := 0; oy < oh; oy++ {
-			for ox := 0; ox < ow; ox++ {
-				k := oy*ow + ox
-				pos := [4]int{2*oy*w + 2*ox, 2*oy*w + 2*ox + 1, (2*oy+1)*w + 2*ox, (2*oy+1)*w + 2*ox + 1}
-				if acc {
-					dx[pos[arg[k]]] += dy[k]
-					continue
-				}
-				for j, q := range pos {
-					if uint8(j) == arg[k] {
-						dx[q] = dy[k]
-					} else {
-						dx[q] = 0
+	g.e.For(g.n*x.C, l.cached(3, func() job {
+		return planes(x.C, func(_, i, ch int) {
+			p := i*x.C + ch
+			dx := x.Grad[p*x.HW() : (p+1)*x.HW()]
+			dy := y.Grad[p*y.HW() : (p+1)*y.HW()]
+			arg := l.arg[p*y.HW() : (p+1)*y.HW()]
+			for oy := 0; oy < oh; oy++ {
+				for ox := 0; ox < ow; ox++ {
+					k := oy*ow + ox
+					pos := [4]int{2*oy*w + 2*ox, 2*oy*w + 2*ox + 1, (2*oy+1)*w + 2*ox, (2*oy+1)*w + 2*ox + 1}
+					if acc {
+						dx[pos[arg[k]]] += dy[k]
+						continue
+					}
+					for j, q := range pos {
+						if uint8(j) == arg[k] {
+							dx[q] = dy[k]
+						} else {
+							dx[q] = 0
+						}
 					}
 				}
 			}
-		}
-	})
+		})
+	}))
 }

@@ -36,18 +36,20 @@ func (l *upsampleLayer) alloc(*Graph) {}
 
 func (l *upsampleLayer) forward(g *Graph) {
 	x, y := l.in[0], l.out
-	g.perPlane(x.C, func(_, i, ch int) {
-		p := i*x.C + ch
-		src := x.Data[p*x.HW() : (p+1)*x.HW()]
-		dst := y.Data[p*y.HW() : (p+1)*y.HW()]
-		for oy, ty := range l.ry {
-			r0, r1 := src[ty.i0*x.W:(ty.i0+1)*x.W], src[ty.i1*x.W:(ty.i1+1)*x.W]
-			row := dst[oy*y.W : (oy+1)*y.W]
-			for ox, tx := range l.rx {
-				row[ox] = ty.w0*(tx.w0*r0[tx.i0]+tx.w1*r0[tx.i1]) + ty.w1*(tx.w0*r1[tx.i0]+tx.w1*r1[tx.i1])
+	g.e.For(g.n*x.C, l.cached(0, func() job {
+		return planes(x.C, func(_, i, ch int) {
+			p := i*x.C + ch
+			src := x.Data[p*x.HW() : (p+1)*x.HW()]
+			dst := y.Data[p*y.HW() : (p+1)*y.HW()]
+			for oy, ty := range l.ry {
+				r0, r1 := src[ty.i0*x.W:(ty.i0+1)*x.W], src[ty.i1*x.W:(ty.i1+1)*x.W]
+				row := dst[oy*y.W : (oy+1)*y.W]
+				for ox, tx := range l.rx {
+					row[ox] = ty.w0*(tx.w0*r0[tx.i0]+tx.w1*r0[tx.i1]) + ty.w1*(tx.w0*r1[tx.i0]+tx.w1*r1[tx.i1])
+				}
 			}
-		}
-	})
+		})
+	}))
 }
 
 func (l *upsampleLayer) backward(g *Graph) {
@@ -55,25 +57,27 @@ func (l *upsampleLayer) backward(g *Graph) {
 	if x.Grad == nil {
 		return
 	}
-	g.perPlane(x.C, func(_, i, ch int) {
-		p := i*x.C + ch
-		dx := x.Grad[p*x.HW() : (p+1)*x.HW()]
-		dy := y.Grad[p*y.HW() : (p+1)*y.HW()]
-		if !l.acc[0] {
-			clear(dx)
-		}
-		for oy, ty := range l.ry {
-			r0, r1 := dx[ty.i0*x.W:(ty.i0+1)*x.W], dx[ty.i1*x.W:(ty.i1+1)*x.W]
-			row := dy[oy*y.W : (oy+1)*y.W]
-			for ox, tx := range l.rx {
-				v := row[ox]
-				r0[tx.i0] += ty.w0 * tx.w0 * v
-				r0[tx.i1] += ty.w0 * tx.w1 * v
-				r1[tx.i0] += ty.w1 * tx.w0 * v
-				r1[tx.i1] += ty.w1 * tx.w1 * v
+	g.e.For(g.n*x.C, l.cached(3, func() job {
+		return planes(x.C, func(_, i, ch int) {
+			p := i*x.C + ch
+			dx := x.Grad[p*x.HW() : (p+1)*x.HW()]
+			dy := y.Grad[p*y.HW() : (p+1)*y.HW()]
+			if !l.acc[0] {
+				clear(dx)
 			}
-		}
-	})
+			for oy, ty := range l.ry {
+				r0, r1 := dx[ty.i0*x.W:(ty.i0+1)*x.W], dx[ty.i1*x.W:(ty.i1+1)*x.W]
+				row := dy[oy*y.W : (oy+1)*y.W]
+				for ox, tx := range l.rx {
+					v := row[ox]
+					r0[tx.i0] += ty.w0 * tx.w0 * v
+					r0[tx.i1] += ty.w0 * tx.w1 * v
+					r1[tx.i0] += ty.w1 * tx.w0 * v
+					r1[tx.i1] += ty.w1 * tx.w1 * v
+				}
+			}
+		})
+	}))
 }
 
 // dropoutLayer zeroes each element with probability p during training and
@@ -82,6 +86,7 @@ type dropoutLayer struct {
 	layerBase
 	p    float64
 	mask []uint8
+	key  uint64 // this step's random stream
 }
 
 // Dropout adds element-wise dropout with drop probability p (training
@@ -103,24 +108,26 @@ func (l *dropoutLayer) alloc(g *Graph) {
 func (l *dropoutLayer) forward(g *Graph) {
 	x, y := l.in[0], l.out
 	if !g.train || l.p == 0 {
-		g.perImage(func(_, i int) { copy(y.Image(i), x.Image(i)) })
+		g.e.For(g.n, l.cached(0, func() job { return images(func(_, i int) { copy(y.Image(i), x.Image(i)) }) }))
 		return
 	}
 	thr := probThreshold(l.p)
-	key := streamKey(g.Seed, g.Step, l.id)
+	l.key = streamKey(g.Seed, g.Step, l.id) // read by the cached job
 	scale := float32(1 / (1 - l.p))
 	per := x.Per()
-	g.perImage(func(_, i int) {
-		m := l.mask[i*per : (i+1)*per]
-		src, dst := x.Image(i), y.Image(i)
-		for j, v := range src {
-			if mix64(key+uint64(i*per+j)) < thr {
-				m[j], dst[j] = 0, 0
-			} else {
-				m[j], dst[j] = 1, v*scale
+	g.e.For(g.n, l.cached(1, func() job {
+		return images(func(_, i int) {
+			m := l.mask[i*per : (i+1)*per]
+			src, dst := x.Image(i), y.Image(i)
+			for j, v := range src {
+				if mix64(l.key+uint64(i*per+j)) < thr {
+					m[j], dst[j] = 0, 0
+				} else {
+					m[j], dst[j] = 1, v*scale
+				}
 			}
-		}
-	})
+		})
+	}))
 }
 
 func (l *dropoutLayer) backward(g *Graph) {
@@ -130,17 +137,19 @@ func (l *dropoutLayer) backward(g *Graph) {
 	}
 	scale := float32(1 / (1 - l.p))
 	per := x.Per()
-	g.perImage(func(_, i int) {
-		dy, dx := y.GradImage(i), x.GradImage(i)
-		for j, v := range dy {
-			if l.mask != nil && l.p > 0 {
-				v *= float32(l.mask[i*per+j]) * scale
+	g.e.For(g.n, l.cached(3, func() job {
+		return images(func(_, i int) {
+			dy, dx := y.GradImage(i), x.GradImage(i)
+			for j, v := range dy {
+				if l.mask != nil && l.p > 0 {
+					v *= float32(l.mask[i*per+j]) * scale
+				}
+				if l.acc[0] {
+					dx[j] += v
+				} else {
+					dx[j] = v
+				}
 			}
-			if l.acc[0] {
-				dx[j] += v
-			} else {
-				dx[j] = v
-			}
-		}
-	})
+		})
+	}))
 }

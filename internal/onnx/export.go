@@ -2,8 +2,6 @@ package onnx
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -11,6 +9,7 @@ import (
 	pb "github.com/advancedclimatesystems/gonnx/onnx"
 	"google.golang.org/protobuf/proto"
 
+	"cxlseg/internal/atomicfile"
 	"cxlseg/internal/preprocess"
 	"cxlseg/internal/safetensors"
 	"cxlseg/internal/version"
@@ -109,37 +108,12 @@ func Marshal(w *safetensors.File, opt Options) ([]byte, error) {
 }
 
 // WriteFile exports w to path atomically (temporary file + rename).
-func WriteFile(path string, w *safetensors.File, opt Options) (err error) {
+func WriteFile(path string, w *safetensors.File, opt Options) error {
 	b, err := Marshal(w, opt)
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(b); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.WriteFile(path, b, 0o644)
 }
 
 // archOf picks the architecture: the option, the metadata, or the names.

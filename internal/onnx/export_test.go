@@ -3,7 +3,6 @@ package onnx_test
 import (
 	"bytes"
 	"math"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"cxlseg/internal/onnx"
 	"cxlseg/internal/onnx/onnxtest"
 	"cxlseg/internal/safetensors"
+	"cxlseg/internal/testenv"
 )
 
 func TestBuildSAUNet(t *testing.T) {
@@ -223,13 +223,7 @@ func TestMarshalDeterministic(t *testing.T) {
 // TestPythonChecker runs Debian's python3-onnx full checker (with shape
 // inference) on an export and checks the inferred output shape.
 func TestPythonChecker(t *testing.T) {
-	const python = "/usr/bin/python3"
-	if _, err := os.Stat(python); err != nil {
-		t.Skipf("skipping the onnx checker: %s not found", python)
-	}
-	if err := exec.Command(python, "-c", "import onnx").Run(); err != nil {
-		t.Skip("skipping the onnx checker: python3-onnx is not installed")
-	}
+	python := testenv.Python(t, "onnx")
 	script := `
 import sys, onnx
 m = onnx.load(sys.argv[1])

@@ -11,6 +11,7 @@ import (
 
 	"cxlseg/internal/onnx"
 	"cxlseg/internal/onnx/onnxtest"
+	"cxlseg/internal/testenv"
 )
 
 // needLib skips the test when no ONNX Runtime library can be found, or
@@ -18,12 +19,8 @@ import (
 // library, so these tests cannot silently stop running there).
 func needLib(t testing.TB) {
 	t.Helper()
-	if _, err := Locate("", Search{}); err != nil {
-		if os.Getenv(EnvRequire) == "1" {
-			t.Fatalf("%s=1 but: %v", EnvRequire, err)
-		}
-		t.Skipf("skipping: %v", err)
-	}
+	_, err := Locate("", Search{})
+	testenv.Need(t, EnvRequire, err)
 }
 
 // testModel exports random SA-UNet weights with base channels n.

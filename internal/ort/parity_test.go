@@ -3,13 +3,13 @@
 package ort
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
 	"cxlseg/internal/onnx"
 	"cxlseg/internal/onnx/onnxtest"
 	"cxlseg/internal/safetensors"
+	"cxlseg/internal/testenv"
 )
 
 // TestParityTorch runs the same random SA-UNet weights through PyTorch's
@@ -18,18 +18,8 @@ import (
 // did not write must agree with our export within 1e-4 on probabilities.
 func TestParityTorch(t *testing.T) {
 	needLib(t)
-	if ok, why := onnxtest.TorchAvailable(); !ok {
-		t.Skip("skipping PyTorch parity: " + why)
-	}
-	wd, _ := os.Getwd()
-	root, err := ModuleRoot(wd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	shared, err := onnxtest.SharedDir(root)
-	if err != nil {
-		t.Skip("skipping PyTorch parity: " + err.Error())
-	}
+	testenv.Python(t, "torch", "numpy")
+	shared := testenv.SharedDir(t)
 	const size = 224
 	x, ids, err := onnxtest.RealXrays(shared, 1, size)
 	if err != nil {

@@ -2,6 +2,7 @@ package report
 
 import (
 	"regexp"
+	"slices"
 	"testing"
 )
 
@@ -42,18 +43,6 @@ func scannedHeaders(text string) []headerLoc {
 	}
 }
 
-func sameHeaders(a, b []headerLoc) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 func TestFindHeaderMatchesRegexp(t *testing.T) {
 	tests := []string{
 		"", "\n", "\n X:", "\n X: ", "\n X:\n", "\n X:\u00a0", "\n X:\xff", "\n :x", "\n  : ",
@@ -61,7 +50,7 @@ func TestFindHeaderMatchesRegexp(t *testing.T) {
 		"\n PA AND LATERAL (2) VIEWS, CHEST-X/Y: z", "\n A:B: c", "\n AB\n CD: e", "\n X:\u3000", "\n X:\u2029",
 	}
 	for _, text := range tests {
-		if got, want := scannedHeaders(text), referenceHeaders(text); !sameHeaders(got, want) {
+		if got, want := scannedHeaders(text), referenceHeaders(text); !slices.Equal(got, want) {
 			t.Errorf("%q: scanner %v, regexp %v", text, got, want)
 		}
 	}
@@ -73,7 +62,7 @@ func FuzzFindHeader(f *testing.F) {
 	f.Add("\n IMPRESSION: ok\n FINDINGS:\tx")
 	f.Add("\n X:\u00a0\n Y:\xff")
 	f.Fuzz(func(t *testing.T, text string) {
-		if got, want := scannedHeaders(text), referenceHeaders(text); !sameHeaders(got, want) {
+		if got, want := scannedHeaders(text), referenceHeaders(text); !slices.Equal(got, want) {
 			t.Fatalf("%q: scanner %v, regexp %v", text, got, want)
 		}
 	})

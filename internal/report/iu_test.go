@@ -8,26 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// sharedDir finds ../shared next to the module root (CI has it there).
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("module root not found")
-		}
-		dir = parent
-	}
-}
+	"cxlseg/internal/testenv"
+)
 
 // iuRow is one Indiana University report with its fields.
 type iuRow struct {
@@ -37,7 +20,7 @@ type iuRow struct {
 
 func readIU(t *testing.T) []iuRow {
 	t.Helper()
-	path := filepath.Join(sharedDir(t), "data", "reports", "iu-xray-dev.csv")
+	path := filepath.Join(testenv.SharedDir(t), "data", "reports", "iu-xray-dev.csv")
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
 		t.Skipf("%s not present: IU X-ray check skipped", path)

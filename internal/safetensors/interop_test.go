@@ -3,16 +3,13 @@ package safetensors
 import (
 	"encoding/json"
 	"math"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"testing"
-)
 
-// python is Debian's interpreter; the pyenv python3 on PATH lacks the
-// packages the project's Python checks use.
-const python = "/usr/bin/python3"
+	"cxlseg/internal/testenv"
+)
 
 // pyRead parses a safetensors file with nothing but json and struct, so it
 // runs wherever Python does; it is an independent reading of the format.
@@ -48,15 +45,8 @@ with open(sys.argv[1], 'wb') as f:
     f.write(struct.pack('<Q', len(h)) + h + b''.join(t[3] for t in tensors))
 `
 
-func needPython(t *testing.T) {
-	t.Helper()
-	if _, err := os.Stat(python); err != nil {
-		t.Skipf("skipping Python interop: %s not found", python)
-	}
-}
-
 func TestPythonReadsOurs(t *testing.T) {
-	needPython(t)
+	python := testenv.Python(t)
 	path := filepath.Join(t.TempDir(), "w.safetensors")
 	ts := []Tensor{
 		{Name: "e1.0.weight", Shape: []int{2, 1, 3, 3}, Data: seq(18)},
@@ -97,7 +87,7 @@ func TestPythonReadsOurs(t *testing.T) {
 }
 
 func TestWeReadPython(t *testing.T) {
-	needPython(t)
+	python := testenv.Python(t)
 	path := filepath.Join(t.TempDir(), "py.safetensors")
 	if out, err := exec.Command(python, "-c", pyWrite, path).CombinedOutput(); err != nil {
 		t.Fatalf("python write: %v\n%s", err, out)

@@ -8,10 +8,10 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
+
+	"cxlseg/internal/atomicfile"
 )
 
 // Write encodes ts and meta in the safetensors format to w. Tensors are
@@ -54,35 +54,9 @@ func Write(w io.Writer, ts []Tensor, meta map[string]string) error {
 // WriteFile writes ts and meta to path atomically: the bytes go to a
 // temporary file in the same directory, which is synced and renamed over
 // path, so readers never see a half-written file.
-func WriteFile(path string, ts []Tensor, meta map[string]string) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = Write(tmp, ts, meta); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	// CreateTemp makes the file 0600; weights are not secret.
-	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+func WriteFile(path string, ts []Tensor, meta map[string]string) error {
+	// Weights are not secret: 0644 like any other output.
+	return atomicfile.Write(path, 0o644, func(w io.Writer) error { return Write(w, ts, meta) })
 }
 
 // checkTensors validates names and sizes and returns the tensors sorted by

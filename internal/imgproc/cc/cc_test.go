@@ -2,6 +2,7 @@ package cc
 
 import (
 	"image"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -47,7 +48,7 @@ func TestLabel(t *testing.T) {
 		for _, comp := range l.Components {
 			sizes = append(sizes, comp.Size)
 		}
-		if n != len(c.sizes) || !equal(sizes, c.sizes) {
+		if n != len(c.sizes) || !slices.Equal(sizes, c.sizes) {
 			t.Errorf("fg=%v conn=%d: sizes %v, want %v", c.fg, c.conn, sizes, c.sizes)
 		}
 	}
@@ -84,7 +85,7 @@ func TestLargest(t *testing.T) {
 	got := l.Largest(nil, 3)
 	// Sizes in label order: 1, 1, 1, 2, 3 -> largest 3 (index 4), 2 (3),
 	// then the first of the ties (0).
-	if !equal(got, []int{4, 3, 0}) {
+	if !slices.Equal(got, []int{4, 3, 0}) {
 		t.Errorf("Largest = %v", got)
 	}
 	if got := l.Largest(nil, 10); len(got) != 5 {
@@ -103,16 +104,4 @@ func TestZeroAllocs(t *testing.T) {
 	}); a != 0 {
 		t.Errorf("%v allocs", a)
 	}
-}
-
-func equal(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

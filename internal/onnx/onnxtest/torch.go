@@ -7,11 +7,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-)
 
-// Python is Debian's interpreter, which has python3-torch; the python3 on
-// PATH may be another one without it.
-const Python = "/usr/bin/python3"
+	"cxlseg/internal/testenv"
+)
 
 // torchScript loads safetensors weights (parsed with json+struct, since the
 // safetensors Python package may be absent) into ref_saunet.SAUNet, runs it
@@ -45,18 +43,6 @@ with torch.no_grad():
 p.numpy().astype('<f4').tofile(outp)
 `
 
-// TorchAvailable says whether Python with torch and numpy runs here, and
-// if not, why (for t.Skip).
-func TorchAvailable() (bool, string) {
-	if _, err := os.Stat(Python); err != nil {
-		return false, Python + " not found"
-	}
-	if out, err := exec.Command(Python, "-c", "import torch, numpy").CombinedOutput(); err != nil {
-		return false, fmt.Sprintf("%s cannot import torch and numpy (install python3-torch): %v %s", Python, err, out)
-	}
-	return true, ""
-}
-
 // TorchSAUNet runs ref_saunet.SAUNet (from shared/bench) with the weights
 // file on n images of size x size and returns the probabilities. dir is a
 // scratch directory.
@@ -65,7 +51,7 @@ func TorchSAUNet(shared, weights, dir string, in []float32, n, size int) ([]floa
 	if err := os.WriteFile(inPath, f32bytes(in[:n*size*size]), 0o644); err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(Python, "-c", torchScript, filepath.Join(shared, "bench"), weights, inPath,
+	cmd := exec.Command(testenv.PythonPath, "-c", torchScript, filepath.Join(shared, "bench"), weights, inPath,
 		fmt.Sprint(n), fmt.Sprint(size), outPath)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("torch reference: %v\n%s", err, out)

@@ -14,16 +14,6 @@ import (
 	"cxlseg/internal/preprocess"
 )
 
-// SharedDir returns the project's shared/ folder (../shared next to the
-// module root, as in CI), or an error saying where it was looked for.
-func SharedDir(moduleRoot string) (string, error) {
-	d := filepath.Join(filepath.Dir(moduleRoot), "shared")
-	if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
-		return "", fmt.Errorf("shared data folder %s not found", d)
-	}
-	return d, nil
-}
-
 // RealXrays loads perSource test-split X-rays of each source listed in
 // shared/data/lungseg/index.csv (the first ones, so the choice is fixed)
 // through the model's preprocessing (package preprocess) at size x size,

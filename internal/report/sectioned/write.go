@@ -1,14 +1,12 @@
 package sectioned
 
 import (
-	"bufio"
 	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"unicode/utf8"
 
+	"cxlseg/internal/atomicfile"
 	"cxlseg/internal/report"
 )
 
@@ -89,31 +87,11 @@ func badLine(b []byte) int {
 // ConvertFile writes the sectioned CSV to path atomically: a temporary
 // file in the same folder, renamed into place only when complete.
 func ConvertFile(path string, src Source, warn io.Writer) (Summary, error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return Summary{}, fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	bw := bufio.NewWriterSize(tmp, 1<<16)
-	sum, err := Convert(bw, src, warn)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = tmp.Chmod(0o644) // CreateTemp makes 0600
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		return sum, fmt.Errorf("write %s: %w", path, err)
-	}
-	return sum, nil
+	var sum Summary
+	err := atomicfile.Write(path, 0o644, func(w io.Writer) error {
+		var err error
+		sum, err = Convert(w, src, warn)
+		return err
+	})
+	return sum, err
 }
