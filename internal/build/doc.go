@@ -43,7 +43,9 @@
 // (missing_image when a file vanished, zero_byte_file, read_error,
 // corrupt_jpeg, unsupported_jpeg, truncated_jpeg with --truncated skip,
 // bad_dimensions, size_mismatch with --size-mismatch exclude,
-// output_not_writable, unsafe_path). Colour JPEGs are converted to gray
+// output_not_writable, unsafe_path); outputs an earlier run wrote for an
+// image that is now excluded are removed, so the tree holds exactly the
+// images the CSVs list. Colour JPEGs are converted to gray
 // and a decoded size that disagrees with Rows/Columns is kept by default;
 // both are noted in the journal. A full disk (ENOSPC, EDQUOT) or a failing
 // backend stops the run after the images in flight, with a message saying

@@ -1,11 +1,8 @@
 package build
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"image/color"
-	"image/jpeg"
 	"time"
 
 	"cxlseg/internal/imgproc"
@@ -72,8 +69,8 @@ func (st *imageStages) Pre(s *slot) error {
 		}
 		s.addNote(msg.Error())
 	}
-	if cfg, err := jpeg.DecodeConfig(bytes.NewReader(s.data)); err == nil && cfg.ColorModel != color.GrayModel {
-		s.addNote("colour JPEG converted to gray")
+	if c := jpegComponents(s.data); c > 1 {
+		s.addNote(fmt.Sprintf("%d-component JPEG converted to gray", c))
 	}
 	t = time.Now()
 	st.rs.Linear(s.seg224, g)

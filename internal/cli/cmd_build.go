@@ -25,7 +25,7 @@ func runBuild(env *Env, args []string) error {
 	fs.IntVar(&o.Batch, "batch", o.Batch, "images per inference batch")
 	fs.IntVar(&o.Threads, "threads", 0, "inference threads (default: half the cores with ONNX Runtime, all with the native engine)")
 	fs.IntVar(&o.Workers, "workers", 0, "decode workers (default: all cores)")
-	fs.StringVar(&o.Labels, "labels", o.Labels, "label file: chexpert or negbio")
+	fs.StringVar(&o.Labels, "labels", o.Labels, "labels: chexpert or negbio (MIMIC's files), or builtin (cxlseg's labeler on the reports)")
 	fs.StringVar(&o.Split, "split", o.Split, "split: cxlseg (seeded image shuffle), patient or official")
 	fs.Uint64Var(&o.Seed, "seed", o.Seed, "seed of the cxlseg and patient splits")
 	fs.StringVar(&o.ReportText, "report-text", o.ReportText, "Reports column: sections (impression > findings > ...) or full")

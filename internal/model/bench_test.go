@@ -81,9 +81,10 @@ func BenchmarkTrainStep(b *testing.B) {
 }
 
 func BenchmarkInfer(b *testing.B) {
-	for _, threads := range []int{1, 2} {
-		b.Run(fmt.Sprintf("saunet16_224_b8_t%d", threads), func(b *testing.B) {
-			const batch, size = 8, 224
+	for _, c := range []struct{ batch, threads int }{{8, 1}, {8, 2}, {1, 1}, {1, 2}} {
+		b.Run(fmt.Sprintf("saunet16_224_b%d_t%d", c.batch, c.threads), func(b *testing.B) {
+			const size = 224
+			batch, threads := c.batch, c.threads
 			m, err := New(Config{Arch: "saunet", Seed: 1})
 			if err != nil {
 				b.Fatal(err)
@@ -113,8 +114,8 @@ func BenchmarkInfer(b *testing.B) {
 			}
 			b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/op")
 			s := b.Elapsed().Seconds() / float64(b.N)
-			b.ReportMetric(batch/s, "img/s")
-			b.ReportMetric(batch*gflopInfer/s, "GFLOP/s")
+			b.ReportMetric(float64(batch)/s, "img/s")
+			b.ReportMetric(float64(batch)*gflopInfer/s, "GFLOP/s")
 		})
 	}
 }

@@ -61,26 +61,36 @@ func (l *convLayer) alloc(g *Graph) {
 	}
 }
 
+// forward splits the work into (image, row tile) units, so that even a
+// single image keeps every worker busy; tiles write disjoint columns of
+// the output, so the split does not change any result.
 func (l *convLayer) forward(g *Graph) {
 	x, y := l.in[0], l.out
 	hw, kk := x.HW(), l.cin*l.k*l.k
-	g.e.For(g.n, l.cached(0, func() job {
-		return images(func(w, i int) {
-			src, dst := x.Image(i), y.Image(i)
-			if l.k == 1 {
-				g.e.gemm.Sgemm(false, false, l.cout, hw, kk, 1, l.w.Data, kk, src, hw, 0, dst, hw)
+	if l.k == 1 {
+		g.e.For(g.n, l.cached(0, func() job {
+			return images(func(_, i int) {
+				dst := y.Image(i)
+				g.e.gemm.Sgemm(false, false, l.cout, hw, kk, 1, l.w.Data, kk, x.Image(i), hw, 0, dst, hw)
 				l.post(dst, hw, 0, hw)
-				return
-			}
+			})
+		}))
+		return
+	}
+	tiles := (x.H + l.rows - 1) / l.rows
+	g.e.For(g.n*tiles, l.cached(1, func() job {
+		return func(w, lo, hi int) {
 			col := g.cols[w]
-			for y0 := 0; y0 < x.H; y0 += l.rows {
+			for u := lo; u < hi; u++ {
+				i, y0 := u/tiles, (u%tiles)*l.rows
 				y1 := min(y0+l.rows, x.H)
 				n := (y1 - y0) * x.W
-				im2colRows(col, src, l.cin, x.H, x.W, l.k, 1, l.k/2, x.W, y0, y1)
+				dst := y.Image(i)
+				im2colRows(col, x.Image(i), l.cin, x.H, x.W, l.k, 1, l.k/2, x.W, y0, y1)
 				g.e.gemm.Sgemm(false, false, l.cout, n, kk, 1, l.w.Data, kk, col, n, 0, dst[y0*x.W:], hw)
 				l.post(dst, hw, y0*x.W, n)
 			}
-		})
+		}
 	}))
 }
 

@@ -36,7 +36,7 @@ type goGemm struct {
 
 // dotMinK is the shortest k for which dotNT beats packing: below it the
 // per-block lane reduction costs more than the packs it saves.
-const dotMinK = 2048
+const dotMinK = 512
 
 // dotKernel writes the 16 lane-wise partial sums of the 4x4 dot products
 // of rows of A and rows of B over 16*k16 elements to out[(4i+j)*16:].
