@@ -69,7 +69,12 @@ static void cxl_tj_close(cxl_tj *t) {
 	free(t);
 }
 
+// cxl_tj_header reads the frame header. The size fields are cleared first:
+// on a file with no frame (tables only, or cut off before SOF) TurboJPEG can
+// return success without setting them, and the previous file's size would
+// then decode "successfully" into the previous file's pixels.
 static int cxl_tj_header(cxl_tj *t, const unsigned char *buf, unsigned long n) {
+	t->width = t->height = 0;
 	return t->header(t->h, buf, n, &t->width, &t->height, &t->subsamp, &t->colorspace);
 }
 
@@ -141,7 +146,11 @@ func (d *Decoder) decodeTurbo(data []byte) (*image.Gray, error) {
 	}
 	w, h := int(t.width), int(t.height)
 	if w <= 0 || h <= 0 {
-		// A tables-only or cut-off header: libjpeg found no frame.
+		// A tables-only or cut-off header: libjpeg found no frame. Reset
+		// the decompressor, which is left mid-stream.
+		if C.cxl_tj_reset(t) != 0 {
+			d.turbo, d.reason = nil, "libturbojpeg.so.0 failed to re-initialise after an error"
+		}
 		return nil, &DecodeError{Decoder: DecoderTurbo, Kind: ErrCorrupt, Msg: "no image in file"}
 	}
 	if int64(w)*int64(h) > int64(d.MaxPixels) {

@@ -44,6 +44,13 @@ func Locate(root string) (Files, error) {
 	if !st.IsDir() {
 		return Files{}, fmt.Errorf("locate MIMIC files: %s is not a folder", root)
 	}
+	// WalkDir does not enter a root that is a symbolic link (a common way to
+	// point at a shared MIMIC copy): walk the folder it names instead.
+	if lst, err := os.Lstat(root); err == nil && lst.Mode()&fs.ModeSymlink != 0 {
+		if root, err = filepath.EvalSymlinks(root); err != nil {
+			return Files{}, fmt.Errorf("locate MIMIC files: %w", err)
+		}
+	}
 	wanted := map[string]string{}
 	for _, n := range []string{MetadataName, SplitName, CheXpertName, NegBioName, ImageFilenamesName} {
 		wanted[n] = n

@@ -365,3 +365,20 @@ func TestLocate(t *testing.T) {
 		t.Errorf("no metadata: error %v should name %s", err, MetadataName)
 	}
 }
+
+// TestLocateSymlinkRoot: a MIMIC root given as a symbolic link to the
+// real folder is searched like the folder itself.
+func TestLocateSymlinkRoot(t *testing.T) {
+	real := t.TempDir()
+	if err := os.WriteFile(filepath.Join(real, MetadataName), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(t.TempDir(), "mimic")
+	if err := os.Symlink(real, link); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	f, err := Locate(link)
+	if err != nil || filepath.Base(f.Metadata) != MetadataName {
+		t.Errorf("Locate(symlink) = %+v, %v", f, err)
+	}
+}

@@ -34,7 +34,9 @@ func NewGemm(kind string) (Gemm, error) {
 	case "auto", "":
 		g, err := loadOpenBLAS()
 		if err != nil {
-			return &goGemm{why: fmt.Sprintf(" (OpenBLAS not used: %v)", err)}, nil
+			g := NewGoGemm().(*goGemm)
+			g.why = fmt.Sprintf(" (OpenBLAS not used: %v)", err)
+			return g, nil
 		}
 		return g, nil
 	}

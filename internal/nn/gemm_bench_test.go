@@ -2,7 +2,11 @@ package nn
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"testing"
+
+	"cxlseg/internal/nn/simd"
 )
 
 // gemmShapes are SA-UNet base 16 conv shapes at 224 (one image): forward
@@ -29,12 +33,17 @@ var gemmShapes = []struct {
 // BenchmarkSgemm reports GFLOP/s of each available sgemm on the model's
 // shapes, single-threaded (the engine runs one sgemm per worker).
 func BenchmarkSgemm(b *testing.B) {
-	kinds := []string{"go"}
-	if _, err := NewGemm("openblas"); err == nil {
-		kinds = append(kinds, "openblas")
+	gemms := map[string]Gemm{"go": NewGoGemm()}
+	if g, err := NewGemm("openblas"); err == nil {
+		gemms["openblas"] = g
 	}
-	for _, kind := range kinds {
-		gm, _ := NewGemm(kind)
+	if k := avx2Kernel(); k != nil && simd.HasAVX2FMA() {
+		g := newScalarGemm()
+		g.mr, g.nr, g.kern, g.kname = 4, 16, k, "avx2 4x16"
+		gemms["go-avx2"] = g
+	}
+	for _, kind := range slices.Sorted(maps.Keys(gemms)) {
+		gm := gemms[kind]
 		for _, s := range gemmShapes {
 			b.Run(fmt.Sprintf("%s/%s", kind, s.name), func(b *testing.B) {
 				a := make([]float32, s.m*s.k)

@@ -22,8 +22,8 @@ type microKernel func(k int, a, b []float32, ldb int, c []float32, ldc int)
 
 // goGemm is the pure-Go blocked sgemm (BLIS-style): packs A into mr-row
 // panels and B into nr-column strips, and runs a micro-kernel over them:
-// an AVX-512 assembly kernel (8x32) where the CPU has it, a scalar 4x4
-// Go kernel elsewhere. It needs no cgo and no library.
+// an AVX-512 (8x32) or AVX2+FMA (4x16) assembly kernel where the CPU has
+// one, a scalar 4x4 Go kernel elsewhere. It needs no cgo and no library.
 type goGemm struct {
 	why    string
 	mr, nr int
@@ -44,12 +44,12 @@ type dotKernel func(k16 int, a []float32, lda int, b []float32, ldb int, out []f
 
 type goPack struct{ a, b, t []float32 }
 
-// NewGoGemm returns the pure-Go sgemm (with its assembly micro-kernel
-// where the CPU supports it).
+// NewGoGemm returns the pure-Go sgemm with the best assembly micro-kernel
+// the CPU supports (AVX-512 8x32, else AVX2+FMA 4x16, else scalar Go).
 func NewGoGemm() Gemm {
-	g := &goGemm{mr: 4, nr: 4, kern: kernel4x4, kname: "scalar 4x4"}
-	if k, name := simdKernel(); k != nil {
-		g.mr, g.nr, g.kern, g.kname = 8, 32, k, name
+	g := newScalarGemm()
+	if k, mr, nr, name := simdKernel(); k != nil {
+		g.mr, g.nr, g.kern, g.kname = mr, nr, k, name
 		g.dot = simdDot()
 	}
 	return g

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"cxlseg/internal/nn/simd"
 )
 
 // naiveGemm is the reference: C = alpha*op(A)*op(B) + beta*C in float64.
@@ -35,6 +37,12 @@ func naiveGemm(ta, tb bool, m, n, k int, alpha float32, a []float32, lda int, b 
 // odd shapes, all transpositions, padded strides, alpha and beta.
 func TestGemm(t *testing.T) {
 	gemms := map[string]Gemm{"go": NewGoGemm(), "scalar": newScalarGemm()}
+	if simd.HasAVX2FMA() {
+		// Also the AVX2 kernel on AVX-512 machines, which pick the other.
+		g := newScalarGemm()
+		g.mr, g.nr, g.kern, g.kname = 4, 16, avx2Kernel(), "avx2 4x16"
+		gemms["avx2"] = g
+	}
 	if g, err := NewGemm("openblas"); err == nil {
 		gemms["openblas"] = g
 	}

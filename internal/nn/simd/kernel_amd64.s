@@ -177,3 +177,59 @@ dotstore:
 	VMOVUPS Z15, 960(DX)
 	VZEROUPPER
 	RET
+
+#define ROW2(off, bz, acc0, acc1) \
+	VBROADCASTSS off(SI), bz; \
+	VFMADD231PS Y8, bz, acc0; \
+	VFMADD231PS Y9, bz, acc1
+
+#define STORE2(acc0, acc1) \
+	VADDPS (DX), acc0, acc0; \
+	VMOVUPS acc0, (DX); \
+	VADDPS 32(DX), acc1, acc1; \
+	VMOVUPS acc1, 32(DX); \
+	ADDQ BX, DX
+
+// func Kernel4x16(k int, a, b, c *float32, ldb, ldc int)
+//
+// The AVX2+FMA micro-kernel: C[0:4, 0:16] += A*B for a packed A panel
+// (a[p*4+r]) and B rows of 16 floats ldb floats apart; 8 ymm accumulators.
+TEXT ·Kernel4x16(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	MOVQ ldb+32(FP), R8
+	SHLQ $2, R8
+	MOVQ ldc+40(FP), BX
+	SHLQ $2, BX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	TESTQ CX, CX
+	JEQ store2
+
+loop2:
+	VMOVUPS (DI), Y8
+	VMOVUPS 32(DI), Y9
+	ROW2(0, Y10, Y0, Y1)
+	ROW2(4, Y11, Y2, Y3)
+	ROW2(8, Y12, Y4, Y5)
+	ROW2(12, Y13, Y6, Y7)
+	ADDQ $16, SI
+	ADDQ R8, DI
+	DECQ CX
+	JNE loop2
+
+store2:
+	STORE2(Y0, Y1)
+	STORE2(Y2, Y3)
+	STORE2(Y4, Y5)
+	STORE2(Y6, Y7)
+	VZEROUPPER
+	RET

@@ -14,3 +14,11 @@ func Kernel8x32(k int, a, b, c *float32, ldb, ldc int) { panic("simd: no kernel 
 func Dot4x4(k16 int, a *float32, lda int, b *float32, ldb int, out *float32) {
 	panic("simd: no kernel on this architecture")
 }
+
+// HasAVX2FMA reports false: there is no assembly for this architecture.
+func HasAVX2FMA() bool { return false }
+
+// Kernel4x16 is never called where HasAVX2FMA is false.
+func Kernel4x16(k int, a, b, c *float32, ldb, ldc int) {
+	panic("simd: no kernel on this architecture")
+}

@@ -38,6 +38,24 @@ func TestKernels(t *testing.T) {
 			}
 		}
 	}
+	if HasAVX2FMA() {
+		c2 := make([]float32, 4*ldc)
+		a4 := a[:4*k]
+		Kernel4x16(k, &a4[0], &b[0], &c2[0], ldb, ldc)
+		for r := 0; r < 4; r++ {
+			for j := 0; j < ldc; j++ {
+				var want float32
+				if j < 16 {
+					for p := 0; p < k; p++ {
+						want += a4[p*4+r] * b[p*ldb+j]
+					}
+				}
+				if math.Abs(float64(c2[r*ldc+j]-want)) > 1e-3 {
+					t.Fatalf("Kernel4x16 C[%d,%d] = %v, want %v", r, j, c2[r*ldc+j], want)
+				}
+			}
+		}
+	}
 	const k16, lda2, ldb2 = 3, 50, 49
 	a2 := make([]float32, 4*lda2)
 	b2 := make([]float32, 4*ldb2)
