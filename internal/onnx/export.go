@@ -2,12 +2,10 @@ package onnx
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
-
-	pb "github.com/advancedclimatesystems/gonnx/onnx"
-	"google.golang.org/protobuf/proto"
 
 	"cxlseg/internal/atomicfile"
 	"cxlseg/internal/preprocess"
@@ -42,7 +40,7 @@ type Options struct {
 }
 
 // Build traces the network held in w into an ONNX model.
-func Build(w *safetensors.File, opt Options) (*pb.ModelProto, error) {
+func Build(w *safetensors.File, opt Options) (*Model, error) {
 	arch, err := archOf(w, opt.Arch)
 	if err != nil {
 		return nil, err
@@ -59,35 +57,30 @@ func Build(w *safetensors.File, opt Options) (*pb.ModelProto, error) {
 	if err != nil {
 		return nil, fmt.Errorf("export %s: %w", arch, err)
 	}
-	g.nodes = append(g.nodes, &pb.NodeProto{Name: "sigmoid", OpType: "Sigmoid", Input: []string{logits}, Output: []string{OutputName}})
+	g.nodes = append(g.nodes, &Node{Name: "sigmoid", OpType: "Sigmoid", Input: []string{logits}, Output: []string{OutputName}})
 
-	h, wd := dimParam("H"), dimParam("W")
+	h, wd := Dim{Param: "H"}, Dim{Param: "W"}
 	switch {
 	case opt.Size == 0:
-		h, wd = dimValue(preprocess.Size), dimValue(preprocess.Size)
+		h, wd = Dim{Value: preprocess.Size}, Dim{Value: preprocess.Size}
 	case opt.Size > 0 && opt.Size%8 == 0:
-		h, wd = dimValue(int64(opt.Size)), dimValue(int64(opt.Size))
+		h, wd = Dim{Value: int64(opt.Size)}, Dim{Value: int64(opt.Size)}
 	case opt.Size != -1:
 		return nil, fmt.Errorf("export: size %d is not -1 or a positive multiple of 8 (the network pools three times)", opt.Size)
 	}
-	shape := func() *pb.TypeProto {
-		return &pb.TypeProto{Value: &pb.TypeProto_TensorType{TensorType: &pb.TypeProto_Tensor{
-			ElemType: int32(pb.TensorProto_FLOAT),
-			Shape:    &pb.TensorShapeProto{Dim: []*pb.TensorShapeProto_Dimension{dimParam("N"), dimValue(1), h, wd}},
-		}}}
-	}
-	m := &pb.ModelProto{
-		IrVersion:       irVersion,
-		OpsetImport:     []*pb.OperatorSetIdProto{{Domain: "", Version: Opset}},
+	shape := []Dim{{Param: "N"}, {Value: 1}, h, wd}
+	m := &Model{
+		IRVersion:       irVersion,
+		OpsetImport:     []OperatorSetID{{Domain: "", Version: Opset}},
 		ProducerName:    "cxlseg",
 		ProducerVersion: version.Version,
 		DocString:       "Lung segmentation of frontal chest X-rays. Input: preprocessed gray image(s), see metadata 'preprocessing'. Output: lung probability per pixel.",
-		Graph: &pb.GraphProto{
+		Graph: &Graph{
 			Name:        arch,
 			Node:        g.nodes,
 			Initializer: g.inits,
-			Input:       []*pb.ValueInfoProto{{Name: InputName, Type: shape(), DocString: "[N,1,H,W] float32 in [0,1], preprocessed as metadata 'preprocessing' says"}},
-			Output:      []*pb.ValueInfoProto{{Name: OutputName, Type: shape(), DocString: "[N,1,H,W] lung probability"}},
+			Input:       []*ValueInfo{{Name: InputName, ElemType: Float, Shape: shape, DocString: "[N,1,H,W] float32 in [0,1], preprocessed as metadata 'preprocessing' says"}},
+			Output:      []*ValueInfo{{Name: OutputName, ElemType: Float, Shape: slices.Clone(shape), DocString: "[N,1,H,W] lung probability"}},
 		},
 		MetadataProps: metadata(w, arch, base),
 	}
@@ -100,11 +93,7 @@ func Marshal(w *safetensors.File, opt Options) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(m)
-	if err != nil {
-		return nil, fmt.Errorf("export: encode model: %w", err)
-	}
-	return b, nil
+	return m.Encode(), nil
 }
 
 // WriteFile exports w to path atomically (temporary file + rename).
@@ -188,7 +177,7 @@ func baseOf(w *safetensors.File) (int, error) {
 
 // metadata is the weights' metadata plus what the graph itself defines,
 // sorted by key so the file is reproducible.
-func metadata(w *safetensors.File, arch string, base int) []*pb.StringStringEntryProto {
+func metadata(w *safetensors.File, arch string, base int) []StringStringEntry {
 	m := map[string]string{}
 	for k, v := range w.Metadata {
 		m[k] = v
@@ -206,17 +195,9 @@ func metadata(w *safetensors.File, arch string, base int) []*pb.StringStringEntr
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	props := make([]*pb.StringStringEntryProto, len(keys))
+	props := make([]StringStringEntry, len(keys))
 	for i, k := range keys {
-		props[i] = &pb.StringStringEntryProto{Key: k, Value: m[k]}
+		props[i] = StringStringEntry{Key: k, Value: m[k]}
 	}
 	return props
-}
-
-func dimValue(v int64) *pb.TensorShapeProto_Dimension {
-	return &pb.TensorShapeProto_Dimension{Value: &pb.TensorShapeProto_Dimension_DimValue{DimValue: v}}
-}
-
-func dimParam(p string) *pb.TensorShapeProto_Dimension {
-	return &pb.TensorShapeProto_Dimension{Value: &pb.TensorShapeProto_Dimension_DimParam{DimParam: p}}
 }

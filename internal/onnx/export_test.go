@@ -8,9 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	pb "github.com/advancedclimatesystems/gonnx/onnx"
-	"google.golang.org/protobuf/proto"
-
 	"cxlseg/internal/onnx"
 	"cxlseg/internal/onnx/onnxtest"
 	"cxlseg/internal/safetensors"
@@ -30,9 +27,9 @@ func TestBuildSAUNet(t *testing.T) {
 	if len(g.Input) != 1 || g.Input[0].Name != "image" || len(g.Output) != 1 || g.Output[0].Name != "prob" {
 		t.Fatalf("inputs %v outputs %v", g.Input, g.Output)
 	}
-	for _, v := range []*pb.ValueInfoProto{g.Input[0], g.Output[0]} {
-		dims := v.Type.GetTensorType().Shape.Dim
-		if len(dims) != 4 || dims[0].GetDimParam() != "N" || dims[1].GetDimValue() != 1 || dims[2].GetDimValue() != 224 || dims[3].GetDimValue() != 224 {
+	for _, v := range []*onnx.ValueInfo{g.Input[0], g.Output[0]} {
+		dims := v.Shape
+		if v.ElemType != onnx.Float || len(dims) != 4 || dims[0] != (onnx.Dim{Param: "N"}) || dims[1] != (onnx.Dim{Value: 1}) || dims[2] != (onnx.Dim{Value: 224}) || dims[3] != (onnx.Dim{Value: 224}) {
 			t.Errorf("%s: dims %v, want [N,1,224,224]", v.Name, dims)
 		}
 	}
@@ -84,7 +81,7 @@ func TestBuildSAUNet(t *testing.T) {
 
 // checkTopological asserts every node input is the graph input, an
 // initializer or an earlier node's output, and that "prob" is produced.
-func checkTopological(t *testing.T, g *pb.GraphProto) {
+func checkTopological(t *testing.T, g *onnx.Graph) {
 	t.Helper()
 	defined := map[string]bool{"image": true}
 	for _, in := range g.Initializer {
@@ -211,11 +208,17 @@ func TestMarshalDeterministic(t *testing.T) {
 	if !bytes.Equal(a, b) {
 		t.Error("two exports of the same weights differ")
 	}
-	var m pb.ModelProto
-	if err := proto.Unmarshal(a, &m); err != nil {
-		t.Fatalf("exported bytes do not parse: %v", err)
+	if meta, err := onnx.Metadata(a); err != nil || meta["a"] != "1" || meta["b"] != "2" {
+		t.Errorf("exported bytes do not parse: metadata %v, %v", meta, err)
 	}
-	if d := m.Graph.Input[0].Type.GetTensorType().Shape.Dim; d[2].GetDimParam() != "H" || d[3].GetDimParam() != "W" {
+	m, err := onnx.Build(w, onnx.Options{Size: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(m.Encode(), a) {
+		t.Error("Marshal differs from Build + Encode")
+	}
+	if d := m.Graph.Input[0].Shape; d[2].Param != "H" || d[3].Param != "W" {
 		t.Errorf("Size -1 should leave H and W dynamic, got %v", d)
 	}
 }

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"math"
 
-	pb "github.com/advancedclimatesystems/gonnx/onnx"
-
 	"cxlseg/internal/safetensors"
 )
 
@@ -17,8 +15,8 @@ const bnEps = 1e-5
 // network is traced, reading its weights by PyTorch state_dict name.
 type graph struct {
 	w     *safetensors.File
-	nodes []*pb.NodeProto
-	inits []*pb.TensorProto
+	nodes []*Node
+	inits []*Tensor
 	seq   int
 }
 
@@ -29,9 +27,9 @@ func (g *graph) fresh(hint string) string {
 }
 
 // node appends an operator and returns its (single) output name.
-func (g *graph) node(op, hint string, inputs []string, attrs ...*pb.AttributeProto) string {
+func (g *graph) node(op, hint string, inputs []string, attrs ...*Attribute) string {
 	out := g.fresh(hint)
-	g.nodes = append(g.nodes, &pb.NodeProto{
+	g.nodes = append(g.nodes, &Node{
 		Name:      out,
 		OpType:    op,
 		Input:     inputs,
@@ -51,12 +49,7 @@ func (g *graph) constant(name string, dims []int, data []float32) string {
 	for i, v := range dims {
 		d[i] = int64(v)
 	}
-	g.inits = append(g.inits, &pb.TensorProto{
-		Name:     name,
-		Dims:     d,
-		DataType: int32(pb.TensorProto_FLOAT),
-		RawData:  raw,
-	})
+	g.inits = append(g.inits, &Tensor{Name: name, Dims: d, DataType: Float, RawData: raw})
 	return name
 }
 
@@ -171,16 +164,16 @@ func (g *graph) concat(xs ...string) string {
 }
 
 // ints is an INTS attribute.
-func ints(name string, v ...int64) *pb.AttributeProto {
-	return &pb.AttributeProto{Name: name, Type: pb.AttributeProto_INTS, Ints: v}
+func ints(name string, v ...int64) *Attribute {
+	return &Attribute{Name: name, Type: AttrInts, Ints: v}
 }
 
 // intAttr is an INT attribute.
-func intAttr(name string, v int64) *pb.AttributeProto {
-	return &pb.AttributeProto{Name: name, Type: pb.AttributeProto_INT, I: v}
+func intAttr(name string, v int64) *Attribute {
+	return &Attribute{Name: name, Type: AttrInt, I: v}
 }
 
 // strAttr is a STRING attribute.
-func strAttr(name, v string) *pb.AttributeProto {
-	return &pb.AttributeProto{Name: name, Type: pb.AttributeProto_STRING, S: []byte(v)}
+func strAttr(name, v string) *Attribute {
+	return &Attribute{Name: name, Type: AttrString, S: v}
 }

@@ -1,9 +1,12 @@
 // Package jpegenc writes baseline JPEGs of 8-bit gray images, either as
 // one component or as three-component YCbCr 4:2:0 with neutral chroma
-// (CXLSeg's "segmented" format). The bytes are those Go's image/jpeg
-// writes for the same image (*image.Gray, or an *image.YCbCr with
-// Cb = Cr = 128), which the tests check; unlike image/jpeg, an Encoder
-// keeps its tables and output buffer, so encoding allocates nothing.
+// (CXLSeg's "segmented" format). It uses the example tables of the JPEG
+// standard (Annex K) with IJG quality scaling, as libjpeg and Go's
+// image/jpeg do, and a floating-point forward DCT computed from the
+// standard's definition; decoded pixels agree with those of image/jpeg's
+// files at the same quality to within rounding (see the tests). Unlike
+// image/jpeg, an Encoder keeps its tables and output buffer, so encoding
+// allocates nothing in steady state.
 package jpegenc
 
 import (
@@ -15,43 +18,43 @@ import (
 // Encoder encodes gray images at a fixed quality. Not safe for concurrent
 // use.
 type Encoder struct {
-	quant   [nQuantIndex][blockSize]byte // zig-zag order, as written
-	divisor [nQuantIndex][blockSize]int32
-	recip   [nQuantIndex][blockSize]uint64 // ceil(2^40 / divisor)
-	lut     [nHuffIndex][256]uint32        // size<<24 | code, by value
-	out     []byte
-	bits    uint32
-	nBits   uint32
-	blk     block
+	quant  [2][64]uint8   // luma, chroma; zig-zag order, as DQT holds them
+	recipQ [2][64]float32 // 1/quant, zig-zag order
+	zigzag [64]uint8      // natural index of each zig-zag position
+	basis  dctBasis
+	specs  [4]huffSpec
+	codes  [4]huffCodes
+	// neutralChroma is the code of one all-128 chroma block: DC
+	// difference 0 (chroma DC is always 0) and end-of-block.
+	neutralChroma, neutralChromaLen uint32
+
+	bw       bitWriter
+	pix, tmp block
+	coef     [64]int32 // quantised, zig-zag order
 }
 
-// New returns an Encoder for quality q (1..100, clamped; IJG scaling).
+// New returns an Encoder for quality q (1..100, clamped; IJG scaling of
+// the Annex K tables).
 func New(q int) *Encoder {
-	e := &Encoder{out: make([]byte, 0, 64<<10)}
-	q = min(max(q, 1), 100)
-	scale := 200 - 2*q
-	if q < 50 {
-		scale = 5000 / q
+	e := &Encoder{
+		zigzag: zigzagOrder(),
+		basis:  newDCTBasis(),
+		specs:  annexKHuffman(),
+		bw:     bitWriter{out: make([]byte, 0, 64<<10)},
 	}
-	for i := range e.quant {
-		for j := range e.quant[i] {
-			x := (int(unscaledQuant[i][j])*scale + 50) / 100
-			e.quant[i][j] = uint8(min(max(x, 1), 255))
-			e.divisor[i][j] = 8 * int32(e.quant[i][j])
-			e.recip[i][j] = (1<<40 + uint64(e.divisor[i][j]) - 1) / uint64(e.divisor[i][j])
+	for t := range e.quant {
+		natural := scaledQuant(t, q)
+		for k, z := range e.zigzag {
+			e.quant[t][k] = natural[z]
+			e.recipQ[t][k] = 1 / float32(natural[z])
 		}
 	}
-	for i, s := range theHuffmanSpec {
-		code, k := uint32(0), 0
-		for n := range s.count {
-			for range s.count[n] {
-				e.lut[i][s.value[k]] = uint32(n+1)<<24 | code
-				code++
-				k++
-			}
-			code <<= 1
-		}
+	for i, s := range e.specs {
+		e.codes[i] = makeCodes(s)
 	}
+	dc, ac := e.codes[huffChromaDC][0], e.codes[huffChromaAC][0x00]
+	e.neutralChroma = (dc&0xffff)<<(ac>>16) | ac&0xffff
+	e.neutralChromaLen = dc>>16 + ac>>16
 	return e
 }
 
@@ -68,204 +71,167 @@ func (e *Encoder) GrayYCbCr(w io.Writer, m *image.Gray) error {
 
 // Bytes returns the bytes of the last encoded image, valid until the next
 // call.
-func (e *Encoder) Bytes() []byte { return e.out }
+func (e *Encoder) Bytes() []byte { return e.bw.out }
 
 func (e *Encoder) encode(w io.Writer, m *image.Gray, ncomp int) error {
 	size := m.Rect.Size()
-	if size.X >= 1<<16 || size.Y >= 1<<16 {
-		return errors.New("jpeg: image is too large to encode")
-	}
 	if size.X <= 0 || size.Y <= 0 {
 		return errors.New("jpeg: empty image")
 	}
-	e.out = append(e.out[:0], 0xff, 0xd8) // SOI
-	e.writeDQT()
-	e.writeSOF0(size, ncomp)
-	e.writeDHT(ncomp)
-	e.bits, e.nBits = 0, 0
+	if size.X > 0xffff || size.Y > 0xffff {
+		return errors.New("jpeg: image is too large to encode (over 65535 pixels a side)")
+	}
+	if len(m.Pix) < (size.Y-1)*m.Stride+size.X {
+		return errors.New("jpeg: image pixels shorter than its bounds")
+	}
+	e.bw.out = append(e.bw.out[:0], 0xff, 0xd8) // SOI
+	e.writeHeaders(size, ncomp)
 	if ncomp == 1 {
-		e.out = append(e.out, sosHeaderY...)
 		e.scanGray(m)
 	} else {
-		e.out = append(e.out, sosHeaderYCbCr...)
 		e.scan420(m)
 	}
-	e.emit(0x7f, 7)                   // pad the last byte with 1s
-	e.out = append(e.out, 0xff, 0xd9) // EOI
-	_, err := w.Write(e.out)
+	e.bw.finish()
+	e.bw.out = append(e.bw.out, 0xff, 0xd9) // EOI
+	_, err := w.Write(e.bw.out)
 	return err
 }
 
-func (e *Encoder) marker(m byte, n int) {
-	e.out = append(e.out, 0xff, m, byte(n>>8), byte(n))
+// segment starts marker m with a payload of n bytes.
+func (e *Encoder) segment(m byte, n int) {
+	n += 2 // the length counts itself
+	e.bw.out = append(e.bw.out, 0xff, m, byte(n>>8), byte(n))
 }
 
-func (e *Encoder) writeDQT() {
-	e.marker(0xdb, 2+int(nQuantIndex)*(1+blockSize))
-	for i := range e.quant {
-		e.out = append(e.out, byte(i))
-		e.out = append(e.out, e.quant[i][:]...)
+// writeHeaders writes DQT, SOF0, DHT and SOS: one table set for gray, and
+// for 4:2:0 luma tables 0 and chroma tables 1.
+func (e *Encoder) writeHeaders(size image.Point, ncomp int) {
+	ntab := 1
+	if ncomp == 3 {
+		ntab = 2
 	}
-}
+	e.segment(0xdb, ntab*65) // DQT: 8-bit precision, destination t
+	for t := range ntab {
+		e.bw.out = append(e.bw.out, byte(t))
+		e.bw.out = append(e.bw.out, e.quant[t][:]...)
+	}
 
-func (e *Encoder) writeSOF0(size image.Point, ncomp int) {
-	e.marker(0xc0, 8+3*ncomp)
-	e.out = append(e.out, 8, byte(size.Y>>8), byte(size.Y), byte(size.X>>8), byte(size.X), byte(ncomp))
+	e.segment(0xc0, 6+3*ncomp) // SOF0: baseline, 8 bits per sample
+	e.bw.out = append(e.bw.out, 8,
+		byte(size.Y>>8), byte(size.Y), byte(size.X>>8), byte(size.X), byte(ncomp))
 	if ncomp == 1 {
-		e.out = append(e.out, 1, 0x11, 0)
-		return
+		e.bw.out = append(e.bw.out, 1, 0x11, 0)
+	} else {
+		e.bw.out = append(e.bw.out, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1)
 	}
-	e.out = append(e.out, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1)
-}
 
-func (e *Encoder) writeDHT(ncomp int) {
-	specs := theHuffmanSpec[:]
+	n := 0
+	for i := range 2 * ntab {
+		n += 17 + len(e.specs[i].symbols)
+	}
+	e.segment(0xc4, n) // DHT
+	for i := range 2 * ntab {
+		e.bw.out = append(e.bw.out, dhtClassID[i])
+		e.bw.out = append(e.bw.out, e.specs[i].counts[:]...)
+		e.bw.out = append(e.bw.out, e.specs[i].symbols...)
+	}
+
+	e.segment(0xda, 4+2*ncomp) // SOS: component, DC<<4|AC table
+	e.bw.out = append(e.bw.out, byte(ncomp))
 	if ncomp == 1 {
-		specs = specs[:2]
+		e.bw.out = append(e.bw.out, 1, 0x00)
+	} else {
+		e.bw.out = append(e.bw.out, 1, 0x00, 2, 0x11, 3, 0x11)
 	}
-	n := 2
-	for _, s := range specs {
-		n += 1 + 16 + len(s.value)
-	}
-	e.marker(0xc4, n)
-	for i, s := range specs {
-		e.out = append(e.out, "\x00\x10\x01\x11"[i])
-		e.out = append(e.out, s.count[:]...)
-		e.out = append(e.out, s.value...)
+	e.bw.out = append(e.bw.out, 0, 63, 0) // spectral selection 0..63, no approximation
+}
+
+// scanGray codes the 8x8 blocks of m left to right, top to bottom.
+func (e *Encoder) scanGray(m *image.Gray) {
+	size := m.Rect.Size()
+	var dc int32
+	for y := 0; y < size.Y; y += 8 {
+		for x := 0; x < size.X; x += 8 {
+			dc = e.lumaBlock(m, x, y, dc)
+		}
 	}
 }
 
-// SOS headers as image/jpeg writes them (one component, or Y with tables
-// 0 and Cb, Cr with tables 1; spectral selection 0..63).
-var (
-	sosHeaderY     = []byte{0xff, 0xda, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3f, 0x00}
-	sosHeaderYCbCr = []byte{0xff, 0xda, 0x00, 0x0c, 0x03, 0x01, 0x00, 0x02, 0x11, 0x03, 0x11, 0x00, 0x3f, 0x00}
-)
+// scan420 codes 16x16 MCUs: four luma blocks, then one Cb and one Cr
+// block, both neutral.
+func (e *Encoder) scan420(m *image.Gray) {
+	size := m.Rect.Size()
+	var dc int32
+	for y := 0; y < size.Y; y += 16 {
+		for x := 0; x < size.X; x += 16 {
+			dc = e.lumaBlock(m, x, y, dc)
+			dc = e.lumaBlock(m, x+8, y, dc)
+			dc = e.lumaBlock(m, x, y+8, dc)
+			dc = e.lumaBlock(m, x+8, y+8, dc)
+			e.bw.put(e.neutralChroma, e.neutralChromaLen)
+			e.bw.put(e.neutralChroma, e.neutralChromaLen)
+		}
+	}
+}
 
-// loadBlock copies the 8x8 block of m at (x, y) into e.blk, repeating the
-// last row and column past the edges (as image/jpeg does).
-func (e *Encoder) loadBlock(m *image.Gray, x, y int) {
-	w, h := m.Rect.Dx(), m.Rect.Dy()
-	for j := 0; j < 8; j++ {
-		row := m.Pix[min(y+j, h-1)*m.Stride:][:w]
-		dst := e.blk[8*j : 8*j+8]
-		if x+8 <= w {
-			for i, v := range row[x : x+8] {
-				dst[i] = int32(v)
+// lumaBlock transforms, quantises and codes the 8x8 block of m whose
+// top-left pixel is (x, y) (relative to m.Rect.Min), given the previous
+// block's quantised DC, and returns its own.
+func (e *Encoder) lumaBlock(m *image.Gray, x, y int, prevDC int32) int32 {
+	e.load(m, x, y)
+	e.basis.pass(&e.tmp, &e.pix)
+	e.basis.pass(&e.pix, &e.tmp)
+	// The level shift (subtract 128 from every sample) only moves F(0,0),
+	// by 128 · 8.
+	e.pix[0][0] -= 1024
+	rq := &e.recipQ[luma]
+	for k, z := range e.zigzag {
+		e.coef[k] = roundHalfAway(e.pix[z>>3&7][z&7] * rq[k])
+	}
+	e.codeBlock(&e.codes[huffLumaDC], &e.codes[huffLumaAC], prevDC)
+	return e.coef[0]
+}
+
+// load copies the 8x8 block at (x, y) into e.pix, repeating the last row
+// and column for the part past the image's edges (which decoders crop).
+func (e *Encoder) load(m *image.Gray, x, y int) {
+	size := m.Rect.Size()
+	for r := range 8 {
+		row := m.Pix[min(y+r, size.Y-1)*m.Stride:][:size.X]
+		p := &e.pix[r]
+		if x+8 <= size.X {
+			src := (*[8]uint8)(row[x : x+8])
+			for c := range 8 {
+				p[c] = float32(src[c])
 			}
 			continue
 		}
-		for i := range dst {
-			dst[i] = int32(row[min(x+i, w-1)])
+		for c := range 8 {
+			p[c] = float32(row[min(x+c, size.X-1)])
 		}
 	}
 }
 
-func (e *Encoder) scanGray(m *image.Gray) {
-	w, h := m.Rect.Dx(), m.Rect.Dy()
-	var prev int32
-	for y := 0; y < h; y += 8 {
-		for x := 0; x < w; x += 8 {
-			e.loadBlock(m, x, y)
-			prev = e.writeBlock(0, prev)
-		}
-	}
-}
-
-func (e *Encoder) scan420(m *image.Gray) {
-	w, h := m.Rect.Dx(), m.Rect.Dy()
-	var prev int32
-	for y := 0; y < h; y += 16 {
-		for x := 0; x < w; x += 16 {
-			for i := 0; i < 4; i++ {
-				e.loadBlock(m, x+(i&1)*8, y+(i&2)*4)
-				prev = e.writeBlock(0, prev)
-			}
-			// Neutral chroma: an all-128 block transforms to zeros, so
-			// each chroma block is a zero DC difference and an EOB.
-			for range 2 {
-				e.emitHuff(huffIndexChrominanceDC, 0)
-				e.emitHuff(huffIndexChrominanceAC, 0)
-			}
-		}
-	}
-}
-
-// writeBlock transforms, quantises and entropy-codes e.blk with table q,
-// returning its quantised DC (image/jpeg's writeBlock).
-func (e *Encoder) writeBlock(q quantIndex, prevDC int32) int32 {
-	b := &e.blk
-	fdct(b)
-	div, rec := &e.divisor[q], &e.recip[q]
-	dc := divRound(b[0], div[0], rec[0])
-	e.emitHuffRLE(huffIndex(2*q), 0, dc-prevDC)
-	h, run := huffIndex(2*q+1), int32(0)
-	for zig := 1; zig < blockSize; zig++ {
-		ac := divRound(b[unzig[zig]], div[zig], rec[zig])
-		if ac == 0 {
+// codeBlock entropy-codes e.coef: the DC difference, then each nonzero AC
+// coefficient with the run of zeros before it (runs over 15 as ZRL
+// symbols), and end-of-block when the block ends in zeros.
+func (e *Encoder) codeBlock(dcCodes, acCodes *huffCodes, prevDC int32) {
+	size, extra := magnitude(e.coef[0] - prevDC)
+	e.bw.putCoded(dcCodes, size, size, extra)
+	run := uint32(0)
+	for _, v := range e.coef[1:] {
+		if v == 0 {
 			run++
 			continue
 		}
-		for run > 15 {
-			e.emitHuff(h, 0xf0)
-			run -= 16
+		for ; run >= 16; run -= 16 {
+			e.bw.putCoded(acCodes, 0xf0, 0, 0)
 		}
-		e.emitHuffRLE(h, run, ac)
+		size, extra := magnitude(v)
+		e.bw.putCoded(acCodes, run<<4|size, size, extra)
 		run = 0
 	}
 	if run > 0 {
-		e.emitHuff(h, 0x00)
-	}
-	return dc
-}
-
-// divRound is image/jpeg's div, a/b rounded half away from zero, with the
-// division done as a multiplication by r = ceil(2^40/b). That is exact
-// for numerators below 2^40/b >= 2^29; the forward DCT's outputs are below
-// 2^16.
-func divRound(a, b int32, r uint64) int32 {
-	if a >= 0 {
-		return int32(uint64(a+b>>1) * r >> 40)
-	}
-	return -int32(uint64(-a+b>>1) * r >> 40)
-}
-
-// emit appends the low nBits of bits to the bit stream, stuffing a zero
-// after every 0xFF byte.
-func (e *Encoder) emit(bits, nBits uint32) {
-	nBits += e.nBits
-	bits <<= 32 - nBits
-	bits |= e.bits
-	for nBits >= 8 {
-		b := uint8(bits >> 24)
-		e.out = append(e.out, b)
-		if b == 0xff {
-			e.out = append(e.out, 0x00)
-		}
-		bits <<= 8
-		nBits -= 8
-	}
-	e.bits, e.nBits = bits, nBits
-}
-
-func (e *Encoder) emitHuff(h huffIndex, v int32) {
-	x := e.lut[h][v]
-	e.emit(x&(1<<24-1), x>>24)
-}
-
-func (e *Encoder) emitHuffRLE(h huffIndex, run, v int32) {
-	a, b := v, v
-	if a < 0 {
-		a, b = -v, v-1
-	}
-	var n uint32
-	if a < 0x100 {
-		n = uint32(bitCount[a])
-	} else {
-		n = 8 + uint32(bitCount[a>>8])
-	}
-	e.emitHuff(h, run<<4|int32(n))
-	if n > 0 {
-		e.emit(uint32(b)&(1<<n-1), n)
+		e.bw.putCoded(acCodes, 0x00, 0, 0)
 	}
 }
