@@ -139,8 +139,8 @@ func renderPhantoms(dir string, ph []plannedPhantom, workers int) error {
 		go func() {
 			defer wg.Done()
 			// Per-worker encoders and buffers, reused across phantoms.
-			// jpegenc writes the bytes image/jpeg would, without its
-			// allocations.
+			// jpegenc encodes like image/jpeg (same tables and quality
+			// scaling) without its allocations.
 			var jbuf, pbuf bytes.Buffer
 			var rd Renderer
 			jenc := jpegenc.New(PhantomQuality)

@@ -10,6 +10,7 @@
 package jpegenc
 
 import (
+	"encoding/binary"
 	"errors"
 	"image"
 	"io"
@@ -81,8 +82,8 @@ func (e *Encoder) encode(w io.Writer, m *image.Gray, ncomp int) error {
 	if size.X > 0xffff || size.Y > 0xffff {
 		return errors.New("jpeg: image is too large to encode (over 65535 pixels a side)")
 	}
-	if len(m.Pix) < (size.Y-1)*m.Stride+size.X {
-		return errors.New("jpeg: image pixels shorter than its bounds")
+	if m.Stride < size.X || len(m.Pix) < (size.Y-1)*m.Stride+size.X {
+		return errors.New("jpeg: image stride or pixels too short for its bounds")
 	}
 	e.bw.out = append(e.bw.out[:0], 0xff, 0xd8) // SOI
 	e.writeHeaders(size, ncomp)
@@ -178,13 +179,22 @@ func (e *Encoder) scan420(m *image.Gray) {
 // top-left pixel is (x, y) (relative to m.Rect.Min), given the previous
 // block's quantised DC, and returns its own.
 func (e *Encoder) lumaBlock(m *image.Gray, x, y int, prevDC int32) int32 {
-	e.load(m, x, y)
+	rq := &e.recipQ[luma]
+	if v, uniform := e.load(m, x, y); uniform {
+		// Masks and the background of segmented images are mostly blocks
+		// of one value, whose transform is F(0,0) = 8·v alone (exactly,
+		// where the DCT below would round): skip the DCT and the zero run.
+		dc := roundHalfAway(float32(8*int32(v)-1024) * rq[0])
+		size, extra := magnitude(dc - prevDC)
+		e.bw.putCoded(&e.codes[huffLumaDC], size, size, extra)
+		e.bw.putCoded(&e.codes[huffLumaAC], 0x00, 0, 0)
+		return dc
+	}
 	e.basis.pass(&e.tmp, &e.pix)
 	e.basis.pass(&e.pix, &e.tmp)
 	// The level shift (subtract 128 from every sample) only moves F(0,0),
 	// by 128 · 8.
 	e.pix[0][0] -= 1024
-	rq := &e.recipQ[luma]
 	for k, z := range e.zigzag {
 		e.coef[k] = roundHalfAway(e.pix[z>>3&7][z&7] * rq[k])
 	}
@@ -194,22 +204,49 @@ func (e *Encoder) lumaBlock(m *image.Gray, x, y int, prevDC int32) int32 {
 
 // load copies the 8x8 block at (x, y) into e.pix, repeating the last row
 // and column for the part past the image's edges (which decoders crop).
-func (e *Encoder) load(m *image.Gray, x, y int) {
+// It reports whether the block's samples are all one value v; e.pix is
+// then left unset.
+func (e *Encoder) load(m *image.Gray, x, y int) (v uint8, uniform bool) {
 	size := m.Rect.Size()
+	if x+8 > size.X || y+8 > size.Y {
+		return e.loadEdge(m, x, y)
+	}
+	// Inside the image: compare whole rows, 8 bytes at a time, before
+	// converting anything.
+	v = m.Pix[y*m.Stride+x]
+	all := uint64(v) * 0x0101010101010101
+	var differ uint64
+	for r := range 8 {
+		differ |= binary.LittleEndian.Uint64(m.Pix[(y+r)*m.Stride+x:]) ^ all
+	}
+	if differ == 0 {
+		return v, true
+	}
+	for r := range 8 {
+		src, p := (*[8]uint8)(m.Pix[(y+r)*m.Stride+x:]), &e.pix[r]
+		for c := range 8 {
+			p[c] = float32(src[c])
+		}
+	}
+	return v, false
+}
+
+// loadEdge is load for a block that reaches past the right or bottom edge
+// (in 4:2:0, possibly lying wholly past it).
+func (e *Encoder) loadEdge(m *image.Gray, x, y int) (v uint8, uniform bool) {
+	size := m.Rect.Size()
+	v = m.Pix[min(y, size.Y-1)*m.Stride+min(x, size.X-1)]
+	var differ uint8 // OR of every sample XOR v
 	for r := range 8 {
 		row := m.Pix[min(y+r, size.Y-1)*m.Stride:][:size.X]
 		p := &e.pix[r]
-		if x+8 <= size.X {
-			src := (*[8]uint8)(row[x : x+8])
-			for c := range 8 {
-				p[c] = float32(src[c])
-			}
-			continue
-		}
 		for c := range 8 {
-			p[c] = float32(row[min(x+c, size.X-1)])
+			s := row[min(x+c, size.X-1)]
+			p[c] = float32(s)
+			differ |= s ^ v
 		}
 	}
+	return v, differ == 0
 }
 
 // codeBlock entropy-codes e.coef: the DC difference, then each nonzero AC
