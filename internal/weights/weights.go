@@ -5,11 +5,11 @@
 // at the repository root describes how they were trained and how they
 // score.
 //
-// PLACEHOLDER: until the trained weights land, default.safetensors is a
-// randomly initialised SA-UNet (torch.manual_seed(1)), marked by the
-// metadata entry "placeholder". It has the right names, shapes and metadata
-// so that every package compiles and runs end to end, but it segments
-// nothing useful. Placeholder reports it.
+// The file holds trained weights (epoch 7 of the run in MODEL_CARD.md: test
+// mean Dice 0.962 on heart-excluded images, 0.891 on V7's
+// retrocardiac-included masks). Before they landed it held a randomly
+// initialised placeholder, marked by the metadata entry "placeholder";
+// Placeholder reports whether such a file is embedded.
 package weights
 
 import (

@@ -31,6 +31,18 @@ func TestDefaultIsAValidSAUNet(t *testing.T) {
 			t.Error(err)
 		}
 	}
+	// Trained weights carry their provenance; the placeholder says what it is.
+	if Placeholder() {
+		if f.Metadata["placeholder"] == "" {
+			t.Error("placeholder without its note")
+		}
+	} else {
+		for _, k := range []string{"epoch", "val_dice", "recipe", "data"} {
+			if f.Metadata[k] == "" {
+				t.Errorf("trained weights lack metadata %q", k)
+			}
+		}
+	}
 	n := 0
 	for _, tn := range f.Tensors {
 		n += len(tn.Data)
