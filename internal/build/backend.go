@@ -41,27 +41,17 @@ func openDefaultBackend(o *Options) (segment.Backend, BackendInfo, error) {
 	// NoSpin: the decode and encode workers share the cores with ONNX
 	// Runtime, so its threads must not busy-wait between operators.
 	cfg := backend.Config{Kind: o.Backend, ModelPath: o.Model, Threads: o.Threads, Batch: o.Batch, ORTLib: o.ORTLib, NoSpin: true}
-	cores := runtime.GOMAXPROCS(0)
-	if o.Threads <= 0 && o.Backend != backend.Native {
-		// ONNX Runtime infers an image in about the time libjpeg-turbo
-		// decodes one, so it gets half the cores and the decode workers
-		// the rest; its spinning thread pool would otherwise take CPU the
-		// decoders need (measured: 84 vs 103 ms of CPU per image on 2
-		// cores with 1 vs 2 inference threads).
-		cfg.Threads = max(1, cores/2)
+	if o.Threads <= 0 {
+		// Every core, for either backend. ONNX Runtime's threads do not
+		// spin (NoSpin), so the decode and encode workers still get the
+		// cores while it waits. Measured on 2 idle cores, 212 images:
+		// 22-24 img/s with 2 inference threads against 19-21 with 1
+		// (bench/RESULTS.md).
+		cfg.Threads = runtime.GOMAXPROCS(0)
 	}
 	be, why, err := backend.Open(cfg)
 	if err != nil {
 		return nil, info, err
-	}
-	if o.Threads <= 0 && cfg.Threads < cores && !strings.HasPrefix(be.Name(), backend.ONNXRuntime) {
-		// auto fell back to the native engine, which is slower than
-		// decoding: it gets every core.
-		be.Close()
-		cfg.Kind, cfg.Threads = backend.Native, cores
-		if be, _, err = backend.Open(cfg); err != nil {
-			return nil, info, err
-		}
 	}
 	info.Name, info.Why = be.Name(), why
 	return be, info, nil

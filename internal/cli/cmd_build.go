@@ -23,7 +23,7 @@ func runBuild(env *Env, args []string) error {
 	fs.StringVar(&o.Model, "model", "", "model weights (default: the embedded model)")
 	fs.StringVar(&o.ORTLib, "ort-lib", "", "ONNX Runtime library (default: $CXLSEG_ORT_LIB or well-known places)")
 	fs.IntVar(&o.Batch, "batch", o.Batch, "images per inference batch")
-	fs.IntVar(&o.Threads, "threads", 0, "inference threads (default: half the cores with ONNX Runtime, all with the native engine)")
+	fs.IntVar(&o.Threads, "threads", 0, "inference threads (default: all cores)")
 	fs.IntVar(&o.Workers, "workers", 0, "decode workers (default: all cores)")
 	fs.StringVar(&o.Labels, "labels", o.Labels, "labels: chexpert or negbio (MIMIC's files), or builtin (cxlseg's labeler on the reports)")
 	fs.StringVar(&o.Split, "split", o.Split, "split: cxlseg (seeded image shuffle), patient or official")

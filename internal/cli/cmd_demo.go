@@ -15,7 +15,7 @@ func runDemo(env *Env, args []string) error {
 	o := build.Defaults()
 	out := fs.String("out", "cxlseg-demo", "folder for the sample tree and the built dataset")
 	fs.StringVar(&o.Backend, "backend", o.Backend, "inference backend: auto, native or onnxruntime")
-	fs.IntVar(&o.Threads, "threads", 0, "inference threads (default: half the cores with ONNX Runtime, all with the native engine)")
+	fs.IntVar(&o.Threads, "threads", 0, "inference threads (default: all cores)")
 	quiet := fs.Bool("quiet", false, "no progress display")
 	if err := parseFlags(fs, args); err != nil {
 		return err
