@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 
+	"cxlseg/internal/atomicfile"
 	"cxlseg/internal/metrics"
 )
 
@@ -156,27 +157,8 @@ func (r *Result) WriteFiles(dir string) error {
 	if err := r.WriteJSON(&j); err != nil {
 		return fmt.Errorf("write summary.json: %w", err)
 	}
-	if err := writeAtomic(filepath.Join(dir, "per_image.csv"), c.Bytes()); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(dir, "per_image.csv"), c.Bytes(), 0o644); err != nil {
 		return err
 	}
-	return writeAtomic(filepath.Join(dir, "summary.json"), j.Bytes())
-}
-
-func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	_, err = tmp.Write(data)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.WriteFile(filepath.Join(dir, "summary.json"), j.Bytes(), 0o644)
 }

@@ -5,13 +5,12 @@ package plot
 
 import (
 	"bytes"
+	"cxlseg/internal/atomicfile"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 )
 
@@ -63,22 +62,7 @@ func WritePNG(path string, w, h int, charts ...Chart) error {
 	if err := png.Encode(&buf, Render(w, h, charts...)); err != nil {
 		return fmt.Errorf("encode %s: %w", path, err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	_, err = tmp.Write(buf.Bytes())
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.WriteFile(path, buf.Bytes(), 0o644)
 }
 
 // bounds returns the data range over all series, padded when flat.

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"cxlseg/internal/atomicfile"
 	"cxlseg/internal/augment"
 	"cxlseg/internal/lungdata"
 	"cxlseg/internal/model"
@@ -112,7 +113,7 @@ func Run(ctx context.Context, cfg Config, resume bool, log io.Writer) (*State, e
 		}
 	}
 	cj, _ := json.MarshalIndent(cfg, "", "  ")
-	if err := writeAtomic(filepath.Join(cfg.Out, ConfigFile), append(cj, '\n')); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(cfg.Out, ConfigFile), append(cj, '\n'), 0o644); err != nil {
 		return nil, err
 	}
 
