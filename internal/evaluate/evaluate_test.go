@@ -16,6 +16,7 @@ import (
 	"cxlseg/internal/imgproc"
 	"cxlseg/internal/lungdata"
 	"cxlseg/internal/preprocess"
+	"cxlseg/internal/testenv"
 )
 
 // fixedBackend returns the same probability map for every image.
@@ -189,10 +190,7 @@ func TestResizeBilinearHand(t *testing.T) {
 // TestResizeBilinearMatchesOpenCV compares with cv2.resize INTER_LINEAR on
 // float32 when Debian's python3-opencv is available.
 func TestResizeBilinearMatchesOpenCV(t *testing.T) {
-	const py = "/usr/bin/python3"
-	if err := exec.Command(py, "-c", "import cv2, numpy").Run(); err != nil {
-		t.Skip("skipping: /usr/bin/python3 with cv2 and numpy not available")
-	}
+	py := testenv.Python(t, "cv2", "numpy")
 	const sw, sh, dw, dh = 7, 5, 23, 17
 	src := make([]float32, sw*sh)
 	for i := range src {

@@ -1,6 +1,7 @@
 package lungdata
 
 import (
+	"cxlseg/internal/testenv"
 	"image"
 	"image/color"
 	"image/gif"
@@ -292,10 +293,7 @@ func TestFilter(t *testing.T) {
 
 // TestRealIndex reads the shared lungseg index when it is present.
 func TestRealIndex(t *testing.T) {
-	path := filepath.Join("..", "..", "..", "shared", "data", "lungseg", "index.csv")
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("shared data not present (%s)", path)
-	}
+	path := testenv.SharedPath(t, "data", "lungseg", "index.csv")
 	l, err := Open(filepath.Dir(path))
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cxlseg/internal/testenv"
 	"encoding/binary"
 	"math"
 	"math/rand/v2"
@@ -11,30 +12,11 @@ import (
 	"testing"
 )
 
-// python is Debian's interpreter with torch (the pyenv python3 on PATH
-// lacks it).
-const python = "/usr/bin/python3"
-
-// benchDir finds ../shared/bench (next to the module root) holding
+// benchDir returns ../shared/bench (next to the module root), which holds
 // ref_saunet.py.
 func benchDir(t *testing.T) string {
 	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			b := filepath.Join(filepath.Dir(d), "shared", "bench")
-			if _, err := os.Stat(filepath.Join(b, "ref_saunet.py")); err != nil {
-				t.Skipf("skipping PyTorch parity: %s/ref_saunet.py not found (../shared next to the module root)", b)
-			}
-			return b
-		}
-		if filepath.Dir(d) == d {
-			t.Skip("skipping PyTorch parity: module root not found")
-		}
-	}
+	return filepath.Dir(testenv.SharedPath(t, "bench", "ref_saunet.py"))
 }
 
 func writeF32(t *testing.T, path string, v []float32) {
@@ -71,12 +53,7 @@ func readF32(t *testing.T, path string, n int) []float32 {
 func TestPyTorchParity(t *testing.T) {
 	t.Parallel()
 	bench := benchDir(t)
-	if _, err := os.Stat(python); err != nil {
-		t.Skipf("skipping PyTorch parity: %s not found", python)
-	}
-	if err := exec.Command(python, "-c", "import torch, numpy").Run(); err != nil {
-		t.Skipf("skipping PyTorch parity: %s cannot import torch and numpy (install python3-torch)", python)
-	}
+	python := testenv.Python(t, "torch", "numpy")
 	const n, size = 2, 64
 	m, err := New(Config{Base: 16, Seed: 5})
 	if err != nil {
@@ -132,9 +109,7 @@ func TestPyTorchParity(t *testing.T) {
 func TestPyTorchTrainParity(t *testing.T) {
 	t.Parallel()
 	bench := benchDir(t)
-	if err := exec.Command(python, "-c", "import torch, numpy").Run(); err != nil {
-		t.Skipf("skipping PyTorch parity: %s cannot import torch and numpy (install python3-torch)", python)
-	}
+	python := testenv.Python(t, "torch", "numpy")
 	const n, size = 2, 32
 	m, err := New(Config{Base: 8, Seed: 6, DropBlockKeep: 1})
 	if err != nil {

@@ -2,8 +2,8 @@ package preprocess
 
 import (
 	"bytes"
+	"cxlseg/internal/testenv"
 	"image"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -106,13 +106,7 @@ func TestAllocationFree(t *testing.T) {
 // requires identical 8-bit output (both imgproc functions are bit-exact to
 // OpenCV 4.6).
 func TestMatchesOpenCV(t *testing.T) {
-	const py = "/usr/bin/python3"
-	if _, err := os.Stat(py); err != nil {
-		t.Skip("skipping: /usr/bin/python3 not found")
-	}
-	if err := exec.Command(py, "-c", "import cv2, numpy").Run(); err != nil {
-		t.Skip("skipping: /usr/bin/python3 lacks cv2 or numpy (apt-get install python3-opencv)")
-	}
+	py := testenv.Python(t, "cv2", "numpy")
 	src := phantom(517, 389)
 	script := `
 import sys, numpy as np, cv2
