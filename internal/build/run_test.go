@@ -3,31 +3,17 @@ package build
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"cxlseg/internal/cxlcsv"
+	"cxlseg/internal/testenv"
 )
 
 var badKinds = map[int]string{1: kindLateral, 3: kindNoReport, 4: kindMissing, 6: kindCorrupt,
 	7: kindZero, 9: kindRGB, 10: kindSizeBad, 12: kindDup, 13: kindTruncated, 14: kindTiny}
-
-func readCSV(t *testing.T, path string) [][]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return rows
-}
 
 func TestRunBadInputs(t *testing.T) {
 	dir := t.TempDir()
@@ -48,7 +34,7 @@ func TestRunBadInputs(t *testing.T) {
 	// bad-JPEG reason counts as "badjpeg".
 	wantReasons := map[string]int{"not_frontal": 1, "duplicate": 1, "no_report": 1, "missing_image": 1,
 		"badjpeg": 2, ReasonZeroByte: 1, ReasonBadDimensions: 1}
-	ex := readCSV(t, filepath.Join(out, cxlcsv.ExclusionsFile))
+	ex := testenv.ReadCSV(t, filepath.Join(out, cxlcsv.ExclusionsFile))
 	got := map[string]int{}
 	for _, r := range ex[1:] {
 		switch r[3] {
@@ -66,8 +52,8 @@ func TestRunBadInputs(t *testing.T) {
 	if len(ex)-1 != 8 {
 		t.Errorf("%d exclusions, want 8: %v", len(ex)-1, ex)
 	}
-	qa := readCSV(t, filepath.Join(out, QAFile))
-	seg := readCSV(t, filepath.Join(out, cxlcsv.SegmentedFile))
+	qa := testenv.ReadCSV(t, filepath.Join(out, QAFile))
+	seg := testenv.ReadCSV(t, filepath.Join(out, cxlcsv.SegmentedFile))
 	if len(qa) != 9 || len(seg) != 9 || res.Dataset.Images != 8 {
 		t.Fatalf("qa %d rows, segmented %d rows, dataset %d images; want 8 images", len(qa)-1, len(seg)-1, res.Dataset.Images)
 	}
@@ -182,7 +168,7 @@ func TestExcludedImageLosesStaleOutputs(t *testing.T) {
 	if err != nil || res.Dataset.Images != 2 {
 		t.Fatalf("%v %+v", err, res)
 	}
-	qa := readCSV(t, filepath.Join(out, QAFile))
+	qa := testenv.ReadCSV(t, filepath.Join(out, QAFile))
 	seg := filepath.Join(root, qa[1][3])
 	if err := os.WriteFile(seg, []byte("\x89PNG\r\n\x1a\n"), 0o644); err != nil {
 		t.Fatal(err)
