@@ -6,7 +6,7 @@ loss, gradients (state_dict order, parameters only) and the updated BN
 running statistics as raw float32.
 
 usage: train_parity.py BENCH_DIR WEIGHTS INPUT MASK OUTPUT N SIZE"""
-import json, struct, sys
+import sys
 
 import numpy as np
 import torch
@@ -16,17 +16,9 @@ bench, weights, inp, msk, outp = sys.argv[1:6]
 n, size = int(sys.argv[6]), int(sys.argv[7])
 sys.path.insert(0, bench)
 import ref_saunet  # noqa: E402
+import stload  # noqa: E402
 
-with open(weights, "rb") as f:
-    data = f.read()
-hlen = struct.unpack("<Q", data[:8])[0]
-header = json.loads(data[8:8 + hlen])
-meta = header.pop("__metadata__", {})
-body = data[8 + hlen:]
-state = {}
-for name, e in header.items():
-    a, b = e["data_offsets"]
-    state[name] = torch.from_numpy(np.frombuffer(body[a:b], dtype="<f4").reshape(e["shape"]).copy())
+state, meta = stload.load(weights)
 torch.set_num_threads(1)
 net = ref_saunet.SAUNet(int(meta["base_channels"]))
 net.load_state_dict(state, strict=True)
