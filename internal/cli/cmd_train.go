@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 
 	"cxlseg/internal/train"
 )
@@ -24,6 +25,9 @@ func runTrain(env *Env, args []string) error {
 	fs.IntVar(&cfg.PlateauPatience, "plateau-patience", d.PlateauPatience, "epochs without improvement before --plateau halves the learning rate")
 	fs.IntVar(&cfg.Threads, "threads", d.Threads, "engine worker threads")
 	fs.Float64Var(&cfg.V7Weight, "v7-weight", d.V7Weight, "per-epoch inclusion probability of retrocardiac-included (V7) train images, 0..1")
+	sources := fs.String("sources", "", "train and validate on these sources only, each with an optional per-epoch inclusion probability: montgomery,shenzhen,covid-radiography-viral-pneumonia=0.5")
+	selectSrc := fs.String("select", "", "choose the best epoch on the validate Dice of these sources alone (comma-separated), e.g. montgomery,shenzhen")
+	fs.StringVar(&cfg.Init, "init", "", "start from these weights (fine-tune) instead of a seeded initialisation")
 	fs.IntVar(&cfg.Limit, "limit", 0, "use at most N train and N validate images (0 = all)")
 	fs.IntVar(&cfg.Size, "size", d.Size, "model input side (224 for the shipped preprocessing)")
 	noAug := fs.Bool("no-augment", false, "turn augmentation off")
@@ -37,6 +41,15 @@ func runTrain(env *Env, args []string) error {
 		return fmt.Errorf("%w: --data and --out are required", errUsage)
 	}
 	cfg.Augment = !*noAug
-	_, err := train.Run(env.Ctx, cfg, *resume, env.Stdout)
+	var err error
+	if cfg.Sources, err = train.ParseSources(*sources); err != nil {
+		return fmt.Errorf("%w: --%w", errUsage, err)
+	}
+	for _, s := range strings.Split(*selectSrc, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			cfg.Select = append(cfg.Select, s)
+		}
+	}
+	_, err = train.Run(env.Ctx, cfg, *resume, env.Stdout)
 	return err
 }

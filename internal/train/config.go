@@ -35,6 +35,8 @@ package train
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 )
 
 // Config is one training run.
@@ -61,6 +63,20 @@ type Config struct {
 	// V7Weight is the per-epoch inclusion probability of
 	// retrocardiac-included train images (see the package doc).
 	V7Weight float64 `json:"v7_weight"`
+	// Sources, when not empty, restricts training and validation to these
+	// sources; each value is the per-epoch inclusion probability of the
+	// source's train images (in (0, 1]), multiplied by V7Weight for
+	// retrocardiac-included images. A source left out is never seen, not
+	// even in selection (leave-one-source-out runs rely on that).
+	Sources map[string]float64 `json:"sources,omitempty"`
+	// Select, when not empty, makes the selection score the mean validate
+	// Dice over these sources alone (e.g. the adult heart-excluded ones),
+	// every image weighted 1.
+	Select []string `json:"select,omitempty"`
+	// Init names weights (a model file or a checkpoint) the run starts from
+	// instead of a seeded initialisation: fine-tuning. Architecture, base
+	// and preprocessing must match.
+	Init string `json:"init,omitempty"`
 	// Limit caps the train and validate images (0 = all), for quick runs;
 	// a seeded, source-mixed subset is taken.
 	Limit int `json:"limit"`
@@ -104,5 +120,44 @@ func (c Config) validate() error {
 	case c.Limit < 0:
 		return fmt.Errorf("train: limit %d < 0", c.Limit)
 	}
+	for src, w := range c.Sources {
+		if !(w > 0 && w <= 1) {
+			return fmt.Errorf("train: source %s weight %v outside (0, 1]", src, w)
+		}
+	}
+	for _, src := range c.Select {
+		if _, ok := c.Sources[src]; len(c.Sources) > 0 && !ok {
+			return fmt.Errorf("train: selection source %s is not among the training sources", src)
+		}
+	}
 	return nil
+}
+
+// ParseSources reads a --sources value: comma-separated source names, each
+// optionally followed by =weight (default 1), e.g.
+// "montgomery,shenzhen,covid-radiography-viral-pneumonia=0.5".
+func ParseSources(s string) (map[string]float64, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	out := map[string]float64{}
+	for _, part := range strings.Split(s, ",") {
+		name, wstr, hasW := strings.Cut(strings.TrimSpace(part), "=")
+		if name == "" {
+			return nil, fmt.Errorf("sources %q: empty source name", s)
+		}
+		w := 1.0
+		if hasW {
+			v, err := strconv.ParseFloat(wstr, 64)
+			if err != nil || !(v > 0 && v <= 1) {
+				return nil, fmt.Errorf("sources %q: weight of %s must be a number in (0, 1], got %q", s, name, wstr)
+			}
+			w = v
+		}
+		if _, dup := out[name]; dup {
+			return nil, fmt.Errorf("sources %q: %s given twice", s, name)
+		}
+		out[name] = w
+	}
+	return out, nil
 }

@@ -9,17 +9,18 @@ import (
 )
 
 // epochOrder returns the train indices used in epoch (0-based), shuffled:
-// every heart-excluded (or unknown-convention) image, and each
-// retrocardiac-included image with probability v7Weight. It depends only on
+// each image with its inclusion probability (trainWeight: 1 for a
+// heart-excluded image of an unweighted source, v7Weight for a
+// retrocardiac-included one, times its source's weight). It depends only on
 // (seed, epoch, the items), so a resumed run sees the same batches.
-func epochOrder(items []lungdata.Item, seed int64, epoch int, v7Weight float64) []int {
+func epochOrder(items []lungdata.Item, seed int64, epoch int, v7Weight float64, sources map[string]float64) []int {
 	r := rand.New(rand.NewPCG(uint64(seed), 0x5eed0000+uint64(epoch)))
 	idx := make([]int, 0, len(items))
 	for i, it := range items {
 		// Draw for every item so that the sequence does not depend on
-		// which items are V7.
+		// which items are weighted.
 		u := r.Float64()
-		if it.Convention == lungdata.RetrocardiacIncluded && u >= v7Weight {
+		if u >= trainWeight(it, v7Weight, sources) {
 			continue
 		}
 		idx = append(idx, i)
@@ -28,12 +29,29 @@ func epochOrder(items []lungdata.Item, seed int64, epoch int, v7Weight float64) 
 	return idx
 }
 
-// itemWeight is an item's weight in training and in the selection score.
-func itemWeight(it lungdata.Item, v7Weight float64) float64 {
+// trainWeight is an item's inclusion probability in an epoch.
+func trainWeight(it lungdata.Item, v7Weight float64, sources map[string]float64) float64 {
+	w := 1.0
 	if it.Convention == lungdata.RetrocardiacIncluded {
-		return v7Weight
+		w = v7Weight
 	}
-	return 1
+	if sw, ok := sources[it.Source]; ok {
+		w *= sw
+	}
+	return w
+}
+
+// selectWeight is a validate item's weight in the selection score: with
+// cfg.Select, 1 for the listed sources and 0 for the others; otherwise as
+// in training.
+func selectWeight(it lungdata.Item, cfg Config) float64 {
+	if len(cfg.Select) > 0 {
+		if slices.Contains(cfg.Select, it.Source) {
+			return 1
+		}
+		return 0
+	}
+	return trainWeight(it, cfg.V7Weight, cfg.Sources)
 }
 
 // limitItems returns at most n items (all when n is 0), chosen by a seeded

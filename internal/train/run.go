@@ -62,8 +62,18 @@ func Run(ctx context.Context, cfg Config, resume bool, log io.Writer) (*State, e
 	if err != nil {
 		return nil, err
 	}
-	trainItems := limitItems(lungdata.Filter(listing.Items, lungdata.Train), cfg.Limit, cfg.Seed)
-	valItems := limitItems(lungdata.Filter(listing.Items, lungdata.Validate), cfg.Limit, cfg.Seed)
+	var only []string
+	for src := range cfg.Sources {
+		only = append(only, src)
+	}
+	sort.Strings(only)
+	for _, src := range only {
+		if len(lungdata.Filter(listing.Items, "", src)) == 0 {
+			return nil, fmt.Errorf("train: %s has no images of source %q", cfg.Data, src)
+		}
+	}
+	trainItems := limitItems(lungdata.Filter(listing.Items, lungdata.Train, only...), cfg.Limit, cfg.Seed)
+	valItems := limitItems(lungdata.Filter(listing.Items, lungdata.Validate, only...), cfg.Limit, cfg.Seed)
 	if len(trainItems) == 0 || len(valItems) == 0 {
 		return nil, fmt.Errorf("train: %s has %d train and %d validate images; both splits are needed", cfg.Data, len(trainItems), len(valItems))
 	}
@@ -82,6 +92,12 @@ func Run(ctx context.Context, cfg Config, resume bool, log io.Writer) (*State, e
 	m, err := model.New(model.Config{Arch: cfg.Arch, Base: cfg.Base, Seed: cfg.Seed})
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Init != "" {
+		if err := initFrom(m, cfg); err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(log, "initialised from %s\n", cfg.Init)
 	}
 	adam := model.DefaultAdam()
 	adam.LR = cfg.LR
@@ -166,7 +182,7 @@ func (r *runner) epoch(ctx context.Context) error {
 	cfg, st := r.cfg, r.st
 	e := st.Done // 0-based index of this epoch
 	px := cfg.Size * cfg.Size
-	order := epochOrder(r.train.Items, cfg.Seed, e, cfg.V7Weight)
+	order := epochOrder(r.train.Items, cfg.Seed, e, cfg.V7Weight, cfg.Sources)
 	steps := (len(order) + cfg.Batch - 1) / cfg.Batch
 	every := cfg.ProgressEvery
 	if every == 0 {
@@ -264,8 +280,9 @@ func (r *runner) epoch(ctx context.Context) error {
 // validate predicts the validate set (no augmentation) and scores it.
 //
 // Selection: the score is the mean per-image Dice with each image weighted
-// as in training (retrocardiac-included images by V7Weight), so the model
-// is chosen for the convention it is trained towards.
+// as in training (retrocardiac-included images by V7Weight, sources by
+// their weight), so the model is chosen for the convention it is trained
+// towards; with Config.Select, the mean over the listed sources alone.
 func (r *runner) validate(ctx context.Context) (Epoch, error) {
 	cfg := r.cfg
 	px := cfg.Size * cfg.Size
@@ -294,7 +311,7 @@ func (r *runner) validate(ctx context.Context) (Epoch, error) {
 			all += d
 			diceSum[it.Convention] += d
 			count[it.Convention]++
-			w := itemWeight(it, cfg.V7Weight)
+			w := selectWeight(it, cfg)
 			scoreSum += w * d
 			wSum += w
 		}
@@ -319,6 +336,7 @@ func (r *runner) bestMeta(rec Epoch) map[string]string {
 	recipe, _ := json.Marshal(map[string]any{
 		"optimizer": "adam", "lr": cfg.LR, "epochs": cfg.Epochs, "batch": cfg.Batch, "loss": "bce+(1-dice)",
 		"augment": cfg.Augment, "seed": cfg.Seed, "plateau": cfg.Plateau, "v7_weight": cfg.V7Weight, "size": cfg.Size,
+		"sources": cfg.Sources, "select": cfg.Select, "init": cfg.Init,
 	})
 	by, _ := json.Marshal(rec.ValDiceBy)
 	abs, err := filepath.Abs(cfg.Data)
@@ -368,4 +386,22 @@ func fmtBy(by map[string]float64) string {
 		parts[i] = fmt.Sprintf("%s %.4f", k, by[k])
 	}
 	return "(" + strings.Join(parts, ", ") + ")"
+}
+
+// initFrom copies the parameters and batch-norm buffers of cfg.Init into m
+// after checking that the file holds the same network and preprocessing.
+func initFrom(m *model.Model, cfg Config) error {
+	src, meta, err := model.Load(cfg.Init)
+	if err != nil {
+		return fmt.Errorf("train: init: %w", err)
+	}
+	if src.Arch() != m.Arch() || src.Base() != m.Base() {
+		return fmt.Errorf("train: init %s holds %s base %d, the run trains %s base %d", cfg.Init, src.Arch(), src.Base(), m.Arch(), m.Base())
+	}
+	if err := preprocess.CheckFor(meta, cfg.Size); err != nil {
+		return fmt.Errorf("train: init %s: %w", cfg.Init, err)
+	}
+	copy(m.Params.Data, src.Params.Data)
+	copy(m.Buffers.Data, src.Buffers.Data)
+	return nil
 }

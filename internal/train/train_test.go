@@ -194,11 +194,11 @@ func TestEpochOrder(t *testing.T) {
 			items[i].Convention = lungdata.RetrocardiacIncluded
 		}
 	}
-	a, b := epochOrder(items, 1, 3, 0.3), epochOrder(items, 1, 3, 0.3)
+	a, b := epochOrder(items, 1, 3, 0.3, nil), epochOrder(items, 1, 3, 0.3, nil)
 	if fmt.Sprint(a) != fmt.Sprint(b) {
 		t.Fatal("same seed and epoch, different order")
 	}
-	if fmt.Sprint(a) == fmt.Sprint(epochOrder(items, 1, 4, 0.3)) {
+	if fmt.Sprint(a) == fmt.Sprint(epochOrder(items, 1, 4, 0.3, nil)) {
 		t.Error("epochs 3 and 4 give the same order")
 	}
 	v7 := 0
@@ -210,10 +210,10 @@ func TestEpochOrder(t *testing.T) {
 	if len(a)-v7 != 100 || v7 < 15 || v7 > 50 {
 		t.Errorf("%d heart-excluded (want 100), %d V7 (want about 30)", len(a)-v7, v7)
 	}
-	if all := epochOrder(items, 1, 0, 1); len(all) != 200 {
+	if all := epochOrder(items, 1, 0, 1, nil); len(all) != 200 {
 		t.Errorf("weight 1 keeps %d of 200", len(all))
 	}
-	if none := epochOrder(items, 1, 0, 0); len(none) != 100 {
+	if none := epochOrder(items, 1, 0, 0, nil); len(none) != 100 {
 		t.Errorf("weight 0 keeps %d", len(none))
 	}
 }
@@ -253,6 +253,9 @@ func TestConfigValidate(t *testing.T) {
 		"no data": func(c *Config) { c.Data = "" }, "batch 1": func(c *Config) { c.Batch = 1 },
 		"size 30": func(c *Config) { c.Size = 30 }, "v7 2": func(c *Config) { c.V7Weight = 2 },
 		"lr 0": func(c *Config) { c.LR = 0 }, "epochs 0": func(c *Config) { c.Epochs = 0 },
+		"source weight 0":  func(c *Config) { c.Sources = map[string]float64{"a": 0} },
+		"source weight 2":  func(c *Config) { c.Sources = map[string]float64{"a": 2} },
+		"select untrained": func(c *Config) { c.Sources, c.Select = map[string]float64{"a": 1}, []string{"v7"} },
 	} {
 		c := base
 		mod(&c)
@@ -262,5 +265,109 @@ func TestConfigValidate(t *testing.T) {
 	}
 	if err := base.validate(); err != nil {
 		t.Error(err)
+	}
+}
+
+func TestParseSources(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want string // fmt of the map, or "error"
+	}{
+		{"", "map[]"},
+		{"montgomery,shenzhen", "map[montgomery:1 shenzhen:1]"},
+		{" a=0.5 , b ", "map[a:0.5 b:1]"},
+		{"a=0", "error"}, {"a=1.5", "error"}, {"a=x", "error"}, {"a,,b", "error"}, {"a,a", "error"}, {"=1", "error"},
+	} {
+		got, err := ParseSources(tc.in)
+		s := fmt.Sprint(got)
+		if got == nil && err == nil {
+			s = "map[]"
+		}
+		if err != nil {
+			s = "error"
+		}
+		if s != tc.want {
+			t.Errorf("ParseSources(%q) = %s (%v), want %s", tc.in, s, err, tc.want)
+		}
+	}
+}
+
+// TestSourceWeights checks that a source weight thins that source's images
+// per epoch, that sources multiply with the V7 weight, and that Select
+// scores the listed sources alone.
+func TestSourceWeights(t *testing.T) {
+	items := make([]lungdata.Item, 300)
+	for i := range items {
+		items[i].ID = fmt.Sprint(i)
+		items[i].Source = []string{"a", "b", "v7"}[i%3]
+		if i%3 == 2 {
+			items[i].Convention = lungdata.RetrocardiacIncluded
+		}
+	}
+	order := epochOrder(items, 1, 0, 0.5, map[string]float64{"a": 1, "b": 0.25, "v7": 0.5})
+	n := map[string]int{}
+	for _, i := range order {
+		n[items[i].Source]++
+	}
+	if n["a"] != 100 || n["b"] < 12 || n["b"] > 40 || n["v7"] < 10 || n["v7"] > 45 {
+		t.Errorf("per-source counts %v: want a 100, b ~25, v7 ~25", n)
+	}
+	cfg := Config{V7Weight: 0.5, Select: []string{"b"}}
+	if selectWeight(items[0], cfg) != 0 || selectWeight(items[1], cfg) != 1 {
+		t.Error("Select does not score its sources alone")
+	}
+	cfg.Select = nil
+	if selectWeight(items[2], cfg) != 0.5 || selectWeight(items[0], cfg) != 1 {
+		t.Error("without Select the training weights should score")
+	}
+}
+
+// TestSourcesAndInit trains on one source only, checks that the other
+// source never appears (not even in validation), then fine-tunes from the
+// first run's weights and checks that they were the starting point.
+func TestSourcesAndInit(t *testing.T) {
+	data := tinyData(t)
+	c := tinyConfig(data, filepath.Join(t.TempDir(), "a"))
+	c.Epochs, c.Sources, c.Select = 1, map[string]float64{"a": 1}, []string{"a"}
+	var log bytes.Buffer
+	st, err := Run(t.Context(), c, false, &log)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	if strings.Contains(log.String(), "v7") {
+		t.Errorf("source v7 was used:\n%s", log.String())
+	}
+	if _, ok := st.History[0].ValDiceBy["retrocardiac-included"]; ok {
+		t.Error("validation scored a left-out source")
+	}
+	best := filepath.Join(c.Out, BestFile)
+	if !strings.Contains(readTensors(t, best).Metadata["recipe"], `"sources":{"a":1}`) {
+		t.Error("recipe metadata lacks the sources")
+	}
+
+	ft := tinyConfig(data, filepath.Join(t.TempDir(), "ft"))
+	ft.Epochs, ft.Init, ft.LR = 1, best, 1e-12
+	log.Reset()
+	if _, err := Run(t.Context(), ft, false, &log); err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	if !strings.Contains(log.String(), "initialised from") {
+		t.Errorf("no init line:\n%s", log.String())
+	}
+	// At a negligible learning rate the fine-tuned weights stay those of
+	// the init (batch-norm buffers move, trainable weights do not).
+	a, b := readTensors(t, best), readTensors(t, filepath.Join(ft.Out, BestFile))
+	wa, _ := a.Get("e1.0.weight", 4, 1, 3, 3)
+	wb, _ := b.Get("e1.0.weight", 4, 1, 3, 3)
+	for i := range wa {
+		if math.Abs(float64(wa[i]-wb[i])) > 1e-6 {
+			t.Fatalf("e1.0.weight[%d]: init %v, fine-tuned %v", i, wa[i], wb[i])
+		}
+	}
+
+	bad := ft
+	bad.Out, bad.Base = filepath.Join(t.TempDir(), "bad"), 8
+	if _, err := Run(t.Context(), bad, false, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "base 4") {
+		t.Errorf("init of another base: %v", err)
 	}
 }
