@@ -68,12 +68,15 @@ type Augmenter struct {
 	cfg  Config
 	pcg  *rand.PCG
 	rng  *rand.Rand
+	// lung and known are the planes of a partially labelled mask.
+	lung, known []uint8
 }
 
 // New returns an Augmenter for size x size images drawing from cfg.
 func New(size int, cfg Config) *Augmenter {
 	pcg := rand.NewPCG(0, 0)
-	return &Augmenter{size: size, cfg: cfg, pcg: pcg, rng: rand.New(pcg)}
+	return &Augmenter{size: size, cfg: cfg, pcg: pcg, rng: rand.New(pcg),
+		lung: make([]uint8, size*size), known: make([]uint8, size*size)}
 }
 
 // Draw returns the parameters for image index in epoch of a run seeded with
@@ -98,6 +101,12 @@ func (a *Augmenter) Draw(seed uint64, epoch, index int) Params {
 // transformed mask as exactly 0 or 1. Pixels mapped from outside the image are
 // 0 in both. Image samples are bilinear; the mask is sampled bilinearly and
 // thresholded at one half, which keeps it binary and its area unbiased.
+//
+// A 0/1 mask may also hold the value Ignore (a partial label: pixels whose
+// class is unknown); such pixels come out as -1 in dstMask, which the loss
+// leaves out. A destination pixel is 1 where the lung share of its sample
+// is at least one half, else -1 where lung and ignored pixels together are,
+// else 0.
 func (a *Augmenter) Apply(dstImg, dstMask []float32, img, mask []uint8, p Params) error {
 	s := a.size
 	n := s * s
@@ -108,10 +117,22 @@ func (a *Augmenter) Apply(dstImg, dstMask []float32, img, mask []uint8, p Params
 		return fmt.Errorf("augment: scale %v must be positive", p.Scale)
 	}
 	var maskOne float32 = 1
+	partial := false
 	for _, v := range mask {
-		if v > 1 {
-			maskOne = 255
+		if v > Ignore {
+			maskOne, partial = 255, false
 			break
+		}
+		partial = partial || v == Ignore
+	}
+	lung, known := mask, mask
+	if partial {
+		// Split into lung (1) and lung-or-ignored (1) planes, sampled
+		// separately; buffers are the Augmenter's own, reused.
+		lung, known = a.lung, a.known
+		for i, v := range mask {
+			lung[i] = b2u(v == 1)
+			known[i] = b2u(v != 0)
 		}
 	}
 	// Inverse map from destination pixel centre to source coordinates:
@@ -134,14 +155,27 @@ func (a *Augmenter) Apply(dstImg, dstMask []float32, img, mask []uint8, p Params
 			g := bilinear(img, s, u, v) / 255
 			g = g*gain + bias
 			dstImg[i] = min(max(g, 0), 1)
-			if bilinear(mask, s, u, v) >= 0.5*maskOne {
+			switch {
+			case bilinear(lung, s, u, v) >= 0.5*maskOne:
 				dstMask[i] = 1
-			} else {
+			case partial && bilinear(known, s, u, v) >= 0.5:
+				dstMask[i] = -1
+			default:
 				dstMask[i] = 0
 			}
 		}
 	}
 	return nil
+}
+
+// Ignore marks mask pixels of unknown class (partial labels); see Apply.
+const Ignore = 2
+
+func b2u(b bool) uint8 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // bilinear samples src (s x s) at (u, v) in pixel-centre coordinates, with

@@ -161,3 +161,52 @@ func BenchmarkApply224(b *testing.B) {
 		}
 	}
 }
+
+// TestPartialLabels checks that Ignore pixels come out as -1, follow the
+// geometry like lung pixels, and leave a plain 0/1 mask's output as it was.
+func TestPartialLabels(t *testing.T) {
+	const s = 40
+	img, mask := testImage(s)
+	partial := append([]uint8(nil), mask...)
+	for y := 0; y < s; y++ {
+		for x := s / 2; x < 3*s/4; x++ {
+			if y > s/5 && y < 4*s/5 {
+				partial[y*s+x] = Ignore
+			}
+		}
+	}
+	a := New(s, DefaultConfig())
+	di, dm := make([]float32, s*s), make([]float32, s*s)
+	if err := a.Apply(di, dm, img, partial, Identity()); err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range partial {
+		want := map[uint8]float32{0: 0, 1: 1, Ignore: -1}[v]
+		if dm[i] != want {
+			t.Fatalf("identity, pixel %d: mask %d gives %v, want %v", i, v, dm[i], want)
+		}
+	}
+	p := a.Draw(3, 1, 2)
+	plain, part := make([]float32, s*s), make([]float32, s*s)
+	if err := a.Apply(di, plain, img, mask, p); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Apply(di, part, img, partial, p); err != nil {
+		t.Fatal(err)
+	}
+	neg := 0
+	for i := range plain {
+		switch {
+		case part[i] == -1:
+			neg++
+			if plain[i] == 1 {
+				t.Fatalf("pixel %d: lung in the plain mask, ignored in the partial one", i)
+			}
+		case part[i] != plain[i]:
+			t.Fatalf("pixel %d: plain %v, partial %v", i, plain[i], part[i])
+		}
+	}
+	if neg < s*s/20 {
+		t.Errorf("only %d ignored pixels after the transform", neg)
+	}
+}

@@ -28,6 +28,7 @@ func runTrain(env *Env, args []string) error {
 	sources := fs.String("sources", "", "train and validate on these sources only, each with an optional per-epoch inclusion probability: montgomery,shenzhen,covid-radiography-viral-pneumonia=0.5")
 	selectSrc := fs.String("select", "", "choose the best epoch on the validate Dice of these sources alone (comma-separated), e.g. montgomery,shenzhen")
 	fs.StringVar(&cfg.Init, "init", "", "start from these weights (fine-tune) instead of a seeded initialisation")
+	fs.StringVar(&cfg.V7Teacher, "v7-partial", "", "heart-excluded model (weights) whose non-lung calls inside the retrocardiac-included (V7) train masks are left out of the loss (partial labels)")
 	fs.IntVar(&cfg.Limit, "limit", 0, "use at most N train and N validate images (0 = all)")
 	fs.IntVar(&cfg.Size, "size", d.Size, "model input side (224 for the shipped preprocessing)")
 	noAug := fs.Bool("no-augment", false, "turn augmentation off")

@@ -17,6 +17,10 @@ type lossSums struct{ bce, inter, sumP, sumY float64 }
 // with p = sigmoid(logit) and the Dice sums over the whole batch. Optional
 // per-image weights (nil means all 1) weight each image's pixels in both
 // terms. BCE uses max(z,0) - z*y + log1p(exp(-|z|)), exact for any logit.
+// A negative target marks a pixel of unknown class (a partial label): it
+// adds nothing to either term and gets no gradient (the BCE mean still
+// divides by all pixels, so an image's weight does not grow as its labels
+// shrink).
 // Per-image sums reduce in a fixed order, so results do not depend on the
 // thread count's scheduling. Its parallel jobs are built once: computing
 // allocates nothing.
@@ -81,6 +85,9 @@ func (l *bceDice) sumRange(_, lo, hi int) {
 		var s lossSums
 		zs, ys := l.logits[i*hw:(i+1)*hw], l.y[i*hw:(i+1)*hw]
 		for j, z := range zs {
+			if ys[j] < 0 {
+				continue
+			}
 			zf, yf := float64(z), float64(ys[j])
 			s.bce += math.Max(zf, 0) - zf*yf + math.Log1p(math.Exp(-math.Abs(zf)))
 			p := float64(nn.Sigmoid(z))
@@ -102,6 +109,10 @@ func (l *bceDice) gradRange(_, lo, hi int) {
 		kd0 := wi * (2*l.inter + 1) / (l.den * l.den)
 		zs, ys, gs := l.logits[i*hw:(i+1)*hw], l.y[i*hw:(i+1)*hw], l.grad[i*hw:(i+1)*hw]
 		for j, z := range zs {
+			if ys[j] < 0 {
+				gs[j] = 0
+				continue
+			}
 			p := float64(nn.Sigmoid(z))
 			yf := float64(ys[j])
 			dp := kd1*yf + kd0

@@ -77,6 +77,12 @@ type Config struct {
 	// instead of a seeded initialisation: fine-tuning. Architecture, base
 	// and preprocessing must match.
 	Init string `json:"init,omitempty"`
+	// V7Teacher, when set, names a heart-excluded model that turns the
+	// retrocardiac-included train masks into partial labels: their lung
+	// pixels the teacher calls non-lung (mostly the lung behind the heart)
+	// are left out of the loss, so the images teach lung fields and
+	// pathology without teaching the other convention.
+	V7Teacher string `json:"v7_teacher,omitempty"`
 	// Limit caps the train and validate images (0 = all), for quick runs;
 	// a seeded, source-mixed subset is taken.
 	Limit int `json:"limit"`

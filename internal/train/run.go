@@ -88,6 +88,11 @@ func Run(ctx context.Context, cfg Config, resume bool, log io.Writer) (*State, e
 		return nil, err
 	}
 	fmt.Fprintf(log, "loaded and preprocessed (%s) %d images in %s\n", preprocess.IDFor(cfg.Size), trainSet.Len()+valSet.Len(), short(time.Since(t0)))
+	if cfg.V7Teacher != "" {
+		if err := partialLabels(ctx, trainSet, cfg, log); err != nil {
+			return nil, err
+		}
+	}
 
 	m, err := model.New(model.Config{Arch: cfg.Arch, Base: cfg.Base, Seed: cfg.Seed})
 	if err != nil {
@@ -336,7 +341,7 @@ func (r *runner) bestMeta(rec Epoch) map[string]string {
 	recipe, _ := json.Marshal(map[string]any{
 		"optimizer": "adam", "lr": cfg.LR, "epochs": cfg.Epochs, "batch": cfg.Batch, "loss": "bce+(1-dice)",
 		"augment": cfg.Augment, "seed": cfg.Seed, "plateau": cfg.Plateau, "v7_weight": cfg.V7Weight, "size": cfg.Size,
-		"sources": cfg.Sources, "select": cfg.Select, "init": cfg.Init,
+		"sources": cfg.Sources, "select": cfg.Select, "init": cfg.Init, "v7_teacher": cfg.V7Teacher,
 	})
 	by, _ := json.Marshal(rec.ValDiceBy)
 	abs, err := filepath.Abs(cfg.Data)
@@ -403,5 +408,52 @@ func initFrom(m *model.Model, cfg Config) error {
 	}
 	copy(m.Params.Data, src.Params.Data)
 	copy(m.Buffers.Data, src.Buffers.Data)
+	return nil
+}
+
+// partialLabels marks, in the retrocardiac-included train masks, the lung
+// pixels that cfg.V7Teacher predicts as non-lung (probability < 0.5) as
+// augment.Ignore.
+func partialLabels(ctx context.Context, set *lungdata.Set, cfg Config, log io.Writer) error {
+	tm, meta, err := model.Load(cfg.V7Teacher)
+	if err != nil {
+		return fmt.Errorf("train: V7 teacher: %w", err)
+	}
+	if err := preprocess.CheckFor(meta, cfg.Size); err != nil {
+		return fmt.Errorf("train: V7 teacher %s: %w", cfg.V7Teacher, err)
+	}
+	p, err := model.NewPredictor(tm, 1, cfg.Size, cfg.Threads)
+	if err != nil {
+		return fmt.Errorf("train: V7 teacher: %w", err)
+	}
+	defer p.Close()
+	px := cfg.Size * cfg.Size
+	x, prob := make([]float32, px), make([]float32, px)
+	var images, lung, ignored int
+	for i, it := range set.Items {
+		if it.Convention != lungdata.RetrocardiacIncluded {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		preprocess.ToUnit(x, set.Image(i))
+		if err := p.Predict(x, 1, prob); err != nil {
+			return fmt.Errorf("train: V7 teacher on %s: %w", it.ID, err)
+		}
+		m := set.Mask(i)
+		for k, v := range m {
+			if v == 1 {
+				lung++
+				if prob[k] < 0.5 {
+					m[k] = augment.Ignore
+					ignored++
+				}
+			}
+		}
+		images++
+	}
+	fmt.Fprintf(log, "partial labels: teacher %s left %d of %d lung pixels (%.1f%%) of %d retrocardiac-included images out of the loss\n",
+		cfg.V7Teacher, ignored, lung, 100*float64(ignored)/float64(max(lung, 1)), images)
 	return nil
 }

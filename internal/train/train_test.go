@@ -12,7 +12,9 @@ import (
 	"strings"
 	"testing"
 
+	"cxlseg/internal/augment"
 	"cxlseg/internal/lungdata"
+	"cxlseg/internal/model"
 	"cxlseg/internal/preprocess"
 	"cxlseg/internal/safetensors"
 )
@@ -369,5 +371,70 @@ func TestSourcesAndInit(t *testing.T) {
 	bad.Out, bad.Base = filepath.Join(t.TempDir(), "bad"), 8
 	if _, err := Run(t.Context(), bad, false, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "base 4") {
 		t.Errorf("init of another base: %v", err)
+	}
+}
+
+// TestPartialLabels marks the V7 train masks with a teacher and checks each
+// pixel against the teacher's own prediction.
+func TestPartialLabels(t *testing.T) {
+	data := tinyData(t)
+	c := tinyConfig(data, filepath.Join(t.TempDir(), "teacher"))
+	c.Epochs = 1
+	if _, err := Run(t.Context(), c, false, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	c.V7Teacher = filepath.Join(c.Out, BestFile)
+	l, err := lungdata.Open(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := lungdata.Load(t.Context(), lungdata.Filter(l.Items, lungdata.Train), c.Size, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig := append([]uint8(nil), set.Masks...)
+	var log bytes.Buffer
+	if err := partialLabels(t.Context(), set, c, &log); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(log.String(), "partial labels: teacher") {
+		t.Errorf("log: %s", log.String())
+	}
+	tm, _, err := model.Load(c.V7Teacher)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := model.NewPredictor(tm, 1, c.Size, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	px := c.Size * c.Size
+	x, prob := make([]float32, px), make([]float32, px)
+	v7 := 0
+	for i, it := range set.Items {
+		m, o := set.Mask(i), orig[i*px:(i+1)*px]
+		if it.Convention != lungdata.RetrocardiacIncluded {
+			if !bytes.Equal(m, o) {
+				t.Errorf("%s: heart-excluded mask changed", it.ID)
+			}
+			continue
+		}
+		v7++
+		preprocess.ToUnit(x, set.Image(i))
+		if err := p.Predict(x, 1, prob); err != nil {
+			t.Fatal(err)
+		}
+		for k := range m {
+			want := o[k]
+			if o[k] == 1 && prob[k] < 0.5 {
+				want = augment.Ignore
+			}
+			if m[k] != want {
+				t.Fatalf("%s pixel %d: mask %d, teacher %.3f: got %d, want %d", it.ID, k, o[k], prob[k], m[k], want)
+			}
+		}
+	}
+	if v7 == 0 {
+		t.Fatal("no V7 train image in the fixture")
 	}
 }
