@@ -126,19 +126,20 @@ func (r *Result) WriteJSON(w io.Writer) error {
 	return enc.Encode(Summary{Backend: r.Backend, Clean: r.Clean, Images: len(r.Rows), Seconds: r.Seconds, Groups: r.Summaries()})
 }
 
-// Table prints one line per group and variant: n, Dice (mean, median,
-// pooled), mean IoU, precision and recall, and HD95 (mean, median).
+// Table prints one line per group and variant: n, Dice (mean, median, 5th
+// percentile, pooled), mean IoU, precision and recall, and HD95 (mean,
+// median).
 func (r *Result) Table(w io.Writer) {
-	fmt.Fprintf(w, "%-48s %-10s %5s %7s %7s %7s %7s %7s %7s %7s %7s\n",
-		"split/source", "variant", "n", "dice", "dice~", "diceP", "iou", "prec", "recall", "hd95", "hd95~")
+	fmt.Fprintf(w, "%-48s %-10s %5s %7s %7s %7s %7s %7s %7s %7s %7s %7s\n",
+		"split/source", "variant", "n", "dice", "dice~", "dice5%", "diceP", "iou", "prec", "recall", "hd95", "hd95~")
 	for _, g := range r.Summaries() {
 		for _, v := range Variants {
 			s, ok := g.Variants[v]
 			if !ok {
 				continue
 			}
-			fmt.Fprintf(w, "%-48s %-10s %5d %7.4f %7.4f %7.4f %7.4f %7.4f %7.4f %7.2f %7.2f\n",
-				g.Name(), v, s.N, s.Dice.Mean, s.Dice.Median, s.Dice.Pooled, s.IoU.Mean,
+			fmt.Fprintf(w, "%-48s %-10s %5d %7.4f %7.4f %7.4f %7.4f %7.4f %7.4f %7.4f %7.2f %7.2f\n",
+				g.Name(), v, s.N, s.Dice.Mean, s.Dice.Median, s.Dice.P5, s.Dice.Pooled, s.IoU.Mean,
 				s.Precision.Mean, s.Recall.Mean, s.HD95.Mean, s.HD95.Median)
 		}
 	}

@@ -165,6 +165,10 @@ func TestSummarize(t *testing.T) {
 	if !near(sum.Dice.Median, 2.0/3) {
 		t.Errorf("median dice %v", sum.Dice.Median)
 	}
+	// 5th percentile of {0.5, 2/3, 16/18}: 0.1 of the way from 0.5 to 2/3.
+	if want := 0.5 + 0.1*(2.0/3-0.5); !near(sum.Dice.P5, want) {
+		t.Errorf("5th percentile dice %v, want %v", sum.Dice.P5, want)
+	}
 	// pooled TP=10 FP=3 FN=2: dice 20/25.
 	if !near(sum.Dice.Pooled, 0.8) || !near(sum.IoU.Pooled, 10.0/15) {
 		t.Errorf("pooled dice %v iou %v", sum.Dice.Pooled, sum.IoU.Pooled)
@@ -176,7 +180,7 @@ func TestSummarize(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(js), `"hd95":{"mean":2,"median":2,"pooled":null}`) {
+	if !strings.Contains(string(js), `"hd95":{"mean":2,"median":2,"p5":1.1,"pooled":null}`) {
 		t.Errorf("json %s", js)
 	}
 	if e := Summarize(nil); e.N != 0 || !math.IsNaN(e.Dice.Mean) {

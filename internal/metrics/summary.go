@@ -23,6 +23,9 @@ func NewScore(c Counts, hd95 float64) Score {
 type Stat struct {
 	Mean   float64 `json:"mean"`
 	Median float64 `json:"median"`
+	// P5 is the 5th percentile (linear interpolation between order
+	// statistics, numpy's default): the worst masks' level.
+	P5     float64 `json:"p5"`
 	Pooled float64 `json:"pooled"`
 }
 
@@ -48,12 +51,12 @@ func Summarize(scores []Score) Summary {
 		for i, s := range scores {
 			xs[i] = get(s)
 		}
-		return Stat{Mean: mean(xs), Median: median(xs), Pooled: pool}
+		return Stat{Mean: mean(xs), Median: median(xs), P5: quantile(xs, 0.05), Pooled: pool}
 	}
 	nan := math.NaN()
 	if len(scores) == 0 {
-		return Summary{Dice: Stat{nan, nan, nan}, IoU: Stat{nan, nan, nan}, Precision: Stat{nan, nan, nan},
-			Recall: Stat{nan, nan, nan}, HD95: Stat{nan, nan, nan}}
+		all := Stat{nan, nan, nan, nan}
+		return Summary{Dice: all, IoU: all, Precision: all, Recall: all, HD95: all}
 	}
 	return Summary{
 		N:         len(scores),
@@ -89,6 +92,22 @@ func median(xs []float64) float64 {
 	return (xs[n/2-1] + xs[n/2]) / 2
 }
 
+// quantile returns the q-quantile of xs (sorting it in place), interpolating
+// linearly between order statistics.
+func quantile(xs []float64, q float64) float64 {
+	if len(xs) == 0 {
+		return math.NaN()
+	}
+	slices.Sort(xs)
+	pos := q * float64(len(xs)-1)
+	i := int(pos)
+	if i+1 >= len(xs) {
+		return xs[len(xs)-1]
+	}
+	f := pos - float64(i)
+	return xs[i]*(1-f) + xs[i+1]*f
+}
+
 // MarshalJSON writes NaN statistics (HD95's pooled value, an empty set) as
 // null, which encoding/json cannot do for a plain float.
 func (s Stat) MarshalJSON() ([]byte, error) {
@@ -98,5 +117,5 @@ func (s Stat) MarshalJSON() ([]byte, error) {
 		}
 		return strconv.FormatFloat(x, 'g', 6, 64)
 	}
-	return []byte(`{"mean":` + f(s.Mean) + `,"median":` + f(s.Median) + `,"pooled":` + f(s.Pooled) + `}`), nil
+	return []byte(`{"mean":` + f(s.Mean) + `,"median":` + f(s.Median) + `,"p5":` + f(s.P5) + `,"pooled":` + f(s.Pooled) + `}`), nil
 }
