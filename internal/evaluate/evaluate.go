@@ -22,6 +22,7 @@ import (
 
 	"cxlseg/internal/imgproc"
 	"cxlseg/internal/lungdata"
+	"cxlseg/internal/maskqa"
 	"cxlseg/internal/metrics"
 	"cxlseg/internal/preprocess"
 	"cxlseg/internal/segment"
@@ -48,6 +49,9 @@ type Row struct {
 	// Width and Height are the mask file's size (the "orig" resolution).
 	Width, Height int
 	Scores        [4]metrics.Score // indexed like Variants
+	// QA is the product's quality measurement of the cleaned 224 mask
+	// (features and estimated Dice, as CXLSeg-qa.csv has them).
+	QA maskqa.Result
 }
 
 // Result is a whole evaluation.
@@ -71,6 +75,7 @@ func Run(ctx context.Context, items []lungdata.Item, opts Options) (*Result, err
 		ld      = lungdata.NewLoader()
 		pp      = preprocess.New(size)
 		cleaner = imgproc.NewCleaner(opts.Clean)
+		meter   = maskqa.NewMeter(maskqa.DefaultThresholds())
 		hd224   = metrics.NewHausdorff(size, size)
 		hdOrig  = map[[2]int]*metrics.Hausdorff{}
 		in      = make([]float32, batch*n)
@@ -130,6 +135,8 @@ func Run(ctx context.Context, items []lungdata.Item, opts Options) (*Result, err
 			if row.Scores[1], err = score(clean.Pix, t, hd224); err != nil {
 				return nil, err
 			}
+			row.QA = meter.Measure(clean, p)
+			row.QA.Components = nil // not needed; keeps rows small
 			if len(up) < w*h {
 				up, upBin = make([]float32, w*h), make([]uint8, w*h)
 			}

@@ -25,6 +25,7 @@ const (
 	FlagExtraComponents = "extra_components" // more than two large components
 	FlagImplausibleArea = "implausible_area" // foreground fraction out of range
 	FlagLowConfidence   = "low_confidence"   // mean probability over the mask low
+	FlagLowQuality      = "low_quality"      // estimated Dice below Thresholds.MinEstDice
 )
 
 // Thresholds are the limits behind the flags.
@@ -42,6 +43,8 @@ type Thresholds struct {
 	// MinMeanProb: low_confidence when the mean probability over the
 	// mask's pixels is below it.
 	MinMeanProb float64
+	// MinEstDice: low_quality when the estimated Dice is below it.
+	MinEstDice float64
 }
 
 // DefaultThresholds returns the documented defaults: one_lung below a
@@ -78,6 +81,15 @@ type Result struct {
 	// LeftBBox and RightBBox bound each side's components (Max
 	// exclusive); empty rectangles when a side has none.
 	LeftBBox, RightBBox image.Rectangle
+	// RawLarge counts the large components (see Thresholds.LargeComponent)
+	// of the raw mask, the probabilities thresholded at one half before
+	// any clean-up: what the network produced. -1 without probabilities.
+	RawLarge int
+	// Quality features, NaN without probabilities (see Features).
+	Features Features
+	// EstDice is the estimated Dice of the mask against an expert's (see
+	// Estimator); NaN without probabilities.
+	EstDice float64
 	// Flags, in the order of the Flag constants; nil when none.
 	Flags []string
 }
@@ -85,12 +97,14 @@ type Result struct {
 // Meter measures masks, reusing its labelling buffers between calls.
 type Meter struct {
 	T   Thresholds
+	E   Estimator
 	lab cc.Labeler
 	bin []byte
+	raw []byte
 }
 
-// NewMeter returns a Meter with thresholds t.
-func NewMeter(t Thresholds) *Meter { return &Meter{T: t} }
+// NewMeter returns a Meter with thresholds t and the default estimator.
+func NewMeter(t Thresholds) *Meter { return &Meter{T: t, E: DefaultEstimator()} }
 
 // Measure measures mask (non-zero = lung) with the default thresholds.
 // prob holds the network's probabilities for the same pixels (row-major,
@@ -103,7 +117,8 @@ func Measure(mask *image.Gray, prob []float32) Result {
 func (m *Meter) Measure(mask *image.Gray, prob []float32) Result {
 	w, h := mask.Rect.Dx(), mask.Rect.Dy()
 	n := w * h
-	r := Result{Width: w, Height: h, MeanProb: math.NaN(), LRRatio: math.NaN()}
+	r := Result{Width: w, Height: h, MeanProb: math.NaN(), LRRatio: math.NaN(), RawLarge: -1, EstDice: math.NaN(),
+		Features: Features{Uncertain: math.NaN(), SoftDice: math.NaN(), CleanChange: math.NaN()}}
 	if cap(m.bin) < n {
 		m.bin = make([]byte, n)
 	}
@@ -149,8 +164,53 @@ func (m *Meter) Measure(mask *image.Gray, prob []float32) Result {
 	if r.RightArea > 0 {
 		r.LRRatio = float64(r.LeftArea) / float64(r.RightArea)
 	}
+	if len(prob) == n {
+		m.rawMeasures(&r, prob, bin)
+		r.EstDice = m.E.Estimate(r)
+	}
 	r.Flags = m.flags(r, large)
 	return r
+}
+
+// rawMeasures fills RawLarge and Features from the probabilities and the
+// (cleaned) binary mask.
+func (m *Meter) rawMeasures(r *Result, prob []float32, bin []byte) {
+	n := len(prob)
+	if cap(m.raw) < n {
+		m.raw = make([]byte, n)
+	}
+	raw := m.raw[:n]
+	var sumP, inter float64
+	uncertain, diff := 0, 0
+	for i, p := range prob {
+		raw[i] = 0
+		if p > 0.5 {
+			raw[i] = 1
+		}
+		if raw[i] != bin[i] {
+			diff++
+		}
+		if p > 0.1 && p < 0.9 {
+			uncertain++
+		}
+		sumP += float64(p)
+		if bin[i] != 0 {
+			inter += float64(p)
+		}
+	}
+	fg := float64(max(r.Foreground, 1))
+	r.Features = Features{
+		Uncertain:   float64(uncertain) / fg,
+		SoftDice:    2 * inter / max(sumP+float64(r.Foreground), 1e-9),
+		CleanChange: float64(diff) / fg,
+	}
+	m.lab.Label(raw, r.Width, r.Height, true, cc.Eight)
+	r.RawLarge = 0
+	for _, c := range m.lab.Components {
+		if float64(c.Size) >= m.T.LargeComponent*float64(n) {
+			r.RawLarge++
+		}
+	}
 }
 
 // flags derives the QA flags from the measures.
@@ -163,7 +223,7 @@ func (m *Meter) flags(r Result, large int) []string {
 	if float64(lo) < m.T.OneLungRatio*float64(hi) {
 		f = append(f, FlagOneLung)
 	}
-	if large > 2 {
+	if large > 2 || r.RawLarge > 2 {
 		f = append(f, FlagExtraComponents)
 	}
 	if r.FGFraction < m.T.MinArea || r.FGFraction > m.T.MaxArea {
@@ -171,6 +231,9 @@ func (m *Meter) flags(r Result, large int) []string {
 	}
 	if !math.IsNaN(r.MeanProb) && r.MeanProb < m.T.MinMeanProb {
 		f = append(f, FlagLowConfidence)
+	}
+	if !math.IsNaN(r.EstDice) && r.EstDice < m.T.MinEstDice {
+		f = append(f, FlagLowQuality)
 	}
 	return f
 }

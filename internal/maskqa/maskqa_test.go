@@ -91,7 +91,7 @@ func TestRecord(t *testing.T) {
 	want := map[string]string{
 		"mean_prob": "0.9500", "fg_fraction": "0.3767", "components": "2",
 		"left_area": "10500", "right_area": "8400", "lr_ratio": "1.2500",
-		"left_bbox": "30 40 100 190", "right_bbox": "130 45 190 185", "flags": "",
+		"left_bbox": "30 40 100 190", "right_bbox": "130 45 190 185", "flags": "", "raw_components": "1",
 		"DicomPath": "files/p10/p10000032/s50414267/d1.jpg",
 	}
 	for i, col := range h {
@@ -99,7 +99,7 @@ func TestRecord(t *testing.T) {
 			t.Errorf("%s = %q, want %q", col, rec[i], v)
 		}
 	}
-	if got := strings.Join(h, ","); got != "dicom_id,subject_id,study_id,DicomPath,mean_prob,fg_fraction,components,left_area,right_area,lr_ratio,left_bbox,right_bbox,flags" {
+	if got := strings.Join(h, ","); got != "dicom_id,subject_id,study_id,DicomPath,mean_prob,fg_fraction,components,left_area,right_area,lr_ratio,left_bbox,right_bbox,raw_components,est_dice,flags" {
 		t.Errorf("header %s", got)
 	}
 	e := Measure(paint(), nil).Record("d", "1", "2", "p")
@@ -122,5 +122,88 @@ func TestMeterReuse(t *testing.T) {
 	b := m.Measure(paint(rightLung, leftLung), nil)
 	if !slices.Equal(a.Components, b.Components) || a.LeftBBox != b.LeftBBox {
 		t.Error("a reused Meter gave different results")
+	}
+}
+
+// probOf returns probabilities that are hi inside rects and lo elsewhere.
+func probOf(lo, hi float32, rects ...image.Rectangle) []float32 {
+	p := uniform(lo)
+	m := paint(rects...)
+	for i, v := range m.Pix {
+		if v != 0 {
+			p[i] = hi
+		}
+	}
+	return p
+}
+
+// TestRawComponents checks that extra_components reports what the network
+// produced: a clean two-lung mask whose raw probabilities held four large
+// blobs is flagged, and RawLarge counts them.
+func TestRawComponents(t *testing.T) {
+	speck := func(x, y int) image.Rectangle { return image.Rect(x, y, x+16, y+16) }
+	clean := paint(rightLung, leftLung)
+	r := Measure(clean, probOf(0.02, 0.98, rightLung, leftLung, speck(200, 200), speck(105, 5)))
+	if r.RawLarge != 4 || !slices.Contains(r.Flags, FlagExtraComponents) {
+		t.Errorf("raw large %d, flags %v; want 4 and %s", r.RawLarge, r.Flags, FlagExtraComponents)
+	}
+	r = Measure(clean, probOf(0.02, 0.98, rightLung, leftLung))
+	if r.RawLarge != 2 || len(r.Flags) != 0 {
+		t.Errorf("clean case: raw large %d, flags %v", r.RawLarge, r.Flags)
+	}
+	if m := Measure(clean, nil); m.RawLarge != -1 || !math.IsNaN(m.EstDice) {
+		t.Errorf("without probabilities: raw %d est %v", m.RawLarge, m.EstDice)
+	}
+}
+
+// TestFeatures checks the quality features on hand-computable cases.
+func TestFeatures(t *testing.T) {
+	clean := paint(rightLung, leftLung)
+	fg := float64(70*150 + 60*140)
+	// Sure everywhere and equal to the mask: no uncertainty, soft Dice
+	// 2*0.98*fg / (0.98*fg + 0.02*(n-fg) + fg).
+	r := Measure(clean, probOf(0.02, 0.98, rightLung, leftLung))
+	n := 224.0 * 224
+	if f := r.Features; f.Uncertain != 0 || f.CleanChange != 0 ||
+		math.Abs(f.SoftDice-2*0.98*fg/(0.98*fg+0.02*(n-fg)+fg)) > 1e-6 {
+		t.Errorf("sure mask: %+v", f)
+	}
+	// A hesitant band (p = 0.5: uncertain, and not lung after the > 0.5
+	// threshold) around the right lung, which the clean-up did not keep.
+	band := image.Rect(rightLung.Min.X-4, rightLung.Min.Y-4, rightLung.Max.X+4, rightLung.Max.Y+4)
+	p := probOf(0.02, 0.5, band)
+	for i, v := range paint(rightLung, leftLung).Pix {
+		if v != 0 {
+			p[i] = 0.98
+		}
+	}
+	r = Measure(clean, p)
+	bandPx := float64(band.Dx()*band.Dy() - rightLung.Dx()*rightLung.Dy())
+	if math.Abs(r.Features.Uncertain-bandPx/fg) > 1e-9 || r.Features.CleanChange != 0 {
+		t.Errorf("band: uncertain %v (want %v), clean change %v", r.Features.Uncertain, bandPx/fg, r.Features.CleanChange)
+	}
+}
+
+// TestEstimatorAndLowQuality checks the linear estimate, its clamping and
+// the low_quality flag.
+func TestEstimatorAndLowQuality(t *testing.T) {
+	m := NewMeter(DefaultThresholds())
+	m.E = Estimator{Coef: []float64{1, -1, 0, 0, 0, 0, 0}}
+	m.T.MinEstDice = 0.9
+	clean := paint(rightLung, leftLung)
+	r := m.Measure(clean, probOf(0.02, 0.98, rightLung, leftLung))
+	if r.EstDice != 1 || slices.Contains(r.Flags, FlagLowQuality) {
+		t.Errorf("sure mask: est %v flags %v", r.EstDice, r.Flags)
+	}
+	p := probOf(0.3, 0.98, rightLung, leftLung) // whole background uncertain
+	r = m.Measure(clean, p)
+	if r.EstDice != 0 || !slices.Contains(r.Flags, FlagLowQuality) {
+		t.Errorf("uncertain mask: est %v (clamped to 0 expected) flags %v", r.EstDice, r.Flags)
+	}
+	if got := (Estimator{Coef: []float64{1}}).Estimate(r); !math.IsNaN(got) {
+		t.Errorf("wrong coefficient count gave %v", got)
+	}
+	if len(TermNames()) != len(Terms(r)) {
+		t.Errorf("%d term names for %d terms", len(TermNames()), len(Terms(r)))
 	}
 }
