@@ -45,6 +45,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if logw == nil {
 		logw = io.Discard
 	}
+	if err := checkOutside(o.Out, map[string]string{"--mimic": o.Mimic, "--reports": o.Reports}); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(o.Out, 0o755); err != nil {
 		return nil, fmt.Errorf("output folder: %w", err)
 	}

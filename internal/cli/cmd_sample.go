@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	iofs "io/fs"
+	"os"
 	"time"
 
 	"cxlseg/internal/sample"
@@ -15,6 +18,7 @@ func runSample(env *Env, args []string) error {
 	phantoms := fs.Int("phantoms", 0, "also write N synthetic 2544x3056 phantom X-rays with lung masks")
 	seed := fs.Uint64("seed", 1, "seed of the phantoms (same seed, same bytes)")
 	workers := fs.Int("workers", 0, "goroutines rendering phantoms (0: one per CPU)")
+	force := fs.Bool("force", false, "write into a folder that is not empty (files of the same names are replaced)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -23,6 +27,16 @@ func runSample(env *Env, args []string) error {
 	}
 	if *phantoms < 0 {
 		return fmt.Errorf("%w: --phantoms must be at least 0", errUsage)
+	}
+	if *workers < 0 {
+		return fmt.Errorf("%w: --workers must be at least 0", errUsage)
+	}
+	if !*force {
+		if ents, err := os.ReadDir(*out); err == nil && len(ents) > 0 {
+			return fmt.Errorf("%s is not empty (%d entries, e.g. %s): the sample would replace files of the same names; choose an empty or new folder, or pass --force", *out, len(ents), ents[0].Name())
+		} else if err != nil && !errors.Is(err, iofs.ErrNotExist) {
+			return fmt.Errorf("sample: %w", err)
+		}
 	}
 	start := time.Now()
 	sum, err := sample.Write(*out, sample.Options{Phantoms: *phantoms, Seed: *seed, Workers: *workers})

@@ -64,3 +64,36 @@ func TestSectionsUsage(t *testing.T) {
 		t.Errorf("missing input: exit %d, stderr %q", code, e.String())
 	}
 }
+
+// TestNeverWriteOverInputs: `sample` refuses a non-empty folder unless
+// --force, and `build` refuses an --out that is the MIMIC tree; the user's
+// files and the originals stay as they were.
+func TestNeverWriteOverInputs(t *testing.T) {
+	dir := t.TempDir()
+	tree := filepath.Join(dir, "tree")
+	os.MkdirAll(tree, 0o755)
+	readme := filepath.Join(tree, "my-notes.txt")
+	os.WriteFile(readme, []byte("mine"), 0o644)
+	var o, e bytes.Buffer
+	if code := Run([]string{"sample", "--out", tree}, &o, &e); code != 1 || !strings.Contains(e.String(), "not empty") {
+		t.Fatalf("sample into a non-empty folder: exit %d: %s", code, e.String())
+	}
+	if code := Run([]string{"sample", "--out", tree, "--force"}, &o, &e); code != 0 {
+		t.Fatalf("sample --force: exit %d: %s", code, e.String())
+	}
+	if b, _ := os.ReadFile(readme); string(b) != "mine" {
+		t.Errorf("my-notes.txt now %q", b)
+	}
+	imgs, _ := filepath.Glob(filepath.Join(tree, "files", "p1*", "p*", "s*", "*.jpg"))
+	if len(imgs) == 0 {
+		t.Fatal("no sample image")
+	}
+	before, _ := os.ReadFile(imgs[0])
+	e.Reset()
+	if code := Run([]string{"build", "--mimic", tree, "--out", tree, "--backend", "native"}, &o, &e); code == 0 || !strings.Contains(e.String(), "same folder") {
+		t.Fatalf("build --out = --mimic: exit %d: %s", code, e.String())
+	}
+	if after, _ := os.ReadFile(imgs[0]); !bytes.Equal(before, after) {
+		t.Errorf("%s was changed", imgs[0])
+	}
+}

@@ -1,0 +1,41 @@
+package build
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestCheckOutside(t *testing.T) {
+	root := t.TempDir()
+	mimic := filepath.Join(root, "mimic")
+	os.MkdirAll(filepath.Join(mimic, "files"), 0o755)
+	link := filepath.Join(root, "link")
+	if err := os.Symlink(mimic, link); err != nil {
+		t.Fatal(err)
+	}
+	zip := filepath.Join(root, "reports.zip")
+	os.WriteFile(zip, []byte("PK"), 0o644)
+	for _, tc := range []struct {
+		out, want string
+	}{
+		{mimic, "same folder"},
+		{mimic + "/", "same folder"},
+		{link, "same folder"},
+		{filepath.Join(mimic, "files", "new"), "lies inside"},
+		{filepath.Join(link, "out"), "lies inside"},
+		{root, "contains"},
+		{filepath.Join(root, "out"), ""},
+		{filepath.Join(root, "mimic2"), ""},
+		{zip, "same folder"},
+	} {
+		err := checkOutside(tc.out, map[string]string{"--mimic": mimic, "--reports": zip})
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("out %s: %v", tc.out, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("out %s: %v, want %q", tc.out, err, tc.want)
+		}
+	}
+}
