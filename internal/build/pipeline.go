@@ -3,11 +3,11 @@ package build
 import (
 	"context"
 	"crypto/sha256"
+	"cxlseg/internal/safeio"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"image/jpeg"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -32,6 +32,8 @@ const (
 	ReasonDuplicate     = "duplicate_row"
 	ReasonUnsafePath    = "unsafe_path"
 	ReasonBadDimensions = "bad_dimensions"
+	ReasonNotRegular    = "not_regular_file"
+	ReasonTooLarge      = "file_too_large"
 )
 
 // retryable reports whether an exclusion may go away by itself (a file
@@ -193,7 +195,7 @@ func (p *pipeline) pre(st stages, s *slot, rbuf []byte) []byte {
 		return rbuf
 	}
 	t := time.Now()
-	data, err := readFileInto(it.Source, rbuf)
+	data, err := safeio.ReadInto(it.Source, rbuf, safeio.MaxImageBytes)
 	s.times[stRead] = time.Since(t)
 	if data != nil {
 		rbuf = data
@@ -201,6 +203,12 @@ func (p *pipeline) pre(st stages, s *slot, rbuf []byte) []byte {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		s.exclude(ReasonMissingImage, it.DicomPath)
+		return rbuf
+	case errors.Is(err, safeio.ErrNotRegular):
+		s.exclude(ReasonNotRegular, err.Error())
+		return rbuf
+	case errors.Is(err, safeio.ErrTooLarge):
+		s.exclude(ReasonTooLarge, err.Error())
 		return rbuf
 	case err != nil:
 		s.exclude(ReasonReadError, err.Error())
@@ -220,37 +228,6 @@ func (p *pipeline) pre(st stages, s *slot, rbuf []byte) []byte {
 		s.exclude(ReasonCorrupt, err.Error())
 	}
 	return rbuf
-}
-
-// readFileInto reads path into buf's storage, growing it when needed.
-func readFileInto(path string, buf []byte) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("stat %s: %w", path, err)
-	}
-	n := int(st.Size())
-	if cap(buf) < n+1 {
-		buf = make([]byte, n+n/8+1)
-	}
-	buf = buf[:cap(buf)]
-	m, err := io.ReadFull(f, buf[:n+1])
-	if err == io.ErrUnexpectedEOF || err == io.EOF {
-		return buf[:m], nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	// The file grew while reading: read the rest the slow way.
-	rest, err := io.ReadAll(f)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	return append(buf[:m], rest...), nil
 }
 
 // safeRelPath accepts only files/... paths that stay inside their root.

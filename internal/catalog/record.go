@@ -56,6 +56,7 @@ const (
 	ReasonIDMismatch       = "id_mismatch"
 	ReasonNoSplit          = "no_split"
 	ReasonMissingImage     = "missing_image"
+	ReasonNotRegular       = "not_regular_file"
 	ReasonNoReport         = "no_report"
 	ReasonReportUnreadable = "report_unreadable"
 	ReasonReportNotUTF8    = "report_not_utf8"

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"cxlseg/internal/safeio"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -52,12 +53,18 @@ func (c *Catalog) selectImages(ctx context.Context, r *mimic.MetadataReader, roo
 		rec.DicomPath, _ = mimic.ImagePath(row.SubjectID, row.StudyID, row.DicomID)
 		rec.MaskPath = strings.TrimSuffix(rec.DicomPath, ".jpg") + "-mask.jpg"
 		if err := images.Check(rec.DicomPath); err != nil {
-			detail := err.Error()
-			if errors.Is(err, mimic.ErrNotFound) {
-				// Relative, so the CSV does not depend on where the tree is.
+			// Details are relative, so the CSV does not depend on where
+			// the tree is.
+			reason, detail := ReasonMissingImage, err.Error()
+			switch {
+			case errors.Is(err, safeio.ErrNotRegular):
+				reason = ReasonNotRegular
+			case errors.Is(err, mimic.ErrNotListed):
+				detail = rec.DicomPath + " not listed in IMAGE_FILENAMES"
+			case errors.Is(err, mimic.ErrNotFound):
 				detail = rec.DicomPath + " not found"
 			}
-			exclude(&row, ReasonMissingImage, detail)
+			exclude(&row, reason, detail)
 			return nil
 		}
 		rec.SourcePath = filepath.Join(root, filepath.FromSlash(rec.DicomPath))

@@ -2,6 +2,7 @@ package mimic
 
 import (
 	"bufio"
+	"cxlseg/internal/safeio"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -18,6 +19,11 @@ type ImageIndex interface {
 	// tell.
 	Check(rel string) error
 }
+
+// ErrNotListed is returned by ImageSet.Check for a path IMAGE_FILENAMES does
+// not list (whether or not the file is on disk: the list is the tree's
+// table of contents). It wraps ErrNotFound.
+var ErrNotListed = fmt.Errorf("not listed: %w", ErrNotFound)
 
 // ImageSet is the set of relative image paths listed in IMAGE_FILENAMES.
 // Using it avoids a stat per image on slow (network) file systems.
@@ -62,7 +68,7 @@ func (s *ImageSet) Check(rel string) error {
 	if _, ok := s.paths[rel]; ok {
 		return nil
 	}
-	return fmt.Errorf("%s not listed in %s: %w", rel, s.path, ErrNotFound)
+	return fmt.Errorf("%s not listed in %s: %w", rel, filepath.Base(s.path), ErrNotListed)
 }
 
 // StatIndex checks images by stat-ing them under Root.
@@ -79,7 +85,7 @@ func (s StatIndex) Check(rel string) error {
 		return fmt.Errorf("stat %s: %w", p, err)
 	}
 	if !st.Mode().IsRegular() {
-		return fmt.Errorf("%s is not a regular file: %w", p, ErrNotFound)
+		return fmt.Errorf("%s is not a regular file (%s): %w", rel, st.Mode().Type(), safeio.ErrNotRegular)
 	}
 	return nil
 }

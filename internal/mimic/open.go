@@ -3,10 +3,10 @@ package mimic
 import (
 	"bufio"
 	"compress/gzip"
+	"cxlseg/internal/safeio"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 )
 
 // gzipMagic is the two-byte signature of a gzip member (RFC 1952). The
@@ -36,7 +36,7 @@ func (r *readCloser) Close() error {
 // example a truncated gzip stream, io.ErrUnexpectedEOF) are wrapped with
 // the path.
 func Open(path string) (io.ReadCloser, error) {
-	f, err := os.Open(path)
+	f, err := safeio.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}

@@ -3,6 +3,7 @@ package mimic
 import (
 	"bytes"
 	"compress/gzip"
+	"cxlseg/internal/safeio"
 	"errors"
 	"io"
 	"os"
@@ -306,10 +307,14 @@ func TestImageFilenames(t *testing.T) {
 	if err := st.Check("files/p10/a.jpg"); err != nil {
 		t.Error(err)
 	}
-	for _, rel := range []string{"files/p10/b.jpg", "files/p10/d.jpg"} {
-		if err := st.Check(rel); !errors.Is(err, ErrNotFound) {
-			t.Errorf("StatIndex.Check(%s) = %v, want ErrNotFound", rel, err)
-		}
+	if err := st.Check("files/p10/b.jpg"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("StatIndex.Check(missing) = %v, want ErrNotFound", err)
+	}
+	if err := st.Check("files/p10/d.jpg"); !errors.Is(err, safeio.ErrNotRegular) || errors.Is(err, ErrNotFound) {
+		t.Errorf("StatIndex.Check(a folder) = %v, want ErrNotRegular", err)
+	}
+	if err := s.Check("files/p10/p10000032/s1/c.jpg"); !errors.Is(err, ErrNotListed) {
+		t.Errorf("ImageSet.Check(unlisted) = %v, want ErrNotListed", err)
 	}
 }
 

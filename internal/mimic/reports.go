@@ -3,6 +3,7 @@ package mimic
 import (
 	"archive/zip"
 	"bytes"
+	"cxlseg/internal/safeio"
 	"errors"
 	"fmt"
 	"io"
@@ -66,7 +67,7 @@ func (d *ReportDir) Report(subject, study string) ([]byte, error) {
 		rel = strings.TrimPrefix(rel, "files/")
 	}
 	p := filepath.Join(d.root, filepath.FromSlash(rel))
-	f, err := os.Open(p)
+	f, err := safeio.Open(p)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("report %s: %w", p, ErrNotFound)
@@ -86,7 +87,8 @@ func (d *ReportDir) Close() error { return nil }
 // mimic-cxr-reports/files/, or none).
 type ReportZip struct {
 	path  string
-	zr    *zip.ReadCloser
+	f     *os.File
+	zr    *zip.Reader
 	index map[string]*zip.File // "SUBJECT/STUDY"
 }
 
@@ -94,11 +96,21 @@ type ReportZip struct {
 // not look like pXX/pSUBJECT/sSTUDY.txt are ignored; when two entries name
 // the same study, the first in the archive wins.
 func OpenReportZip(path string) (*ReportZip, error) {
-	zr, err := zip.OpenReader(path)
+	file, err := safeio.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open reports %s: %w", path, err)
 	}
-	z := &ReportZip{path: path, zr: zr, index: make(map[string]*zip.File, len(zr.File))}
+	st, err := file.Stat()
+	if err != nil {
+		file.Close()
+		return nil, fmt.Errorf("open reports %s: %w", path, err)
+	}
+	zr, err := zip.NewReader(file, st.Size())
+	if err != nil {
+		file.Close()
+		return nil, fmt.Errorf("open reports %s: %w", path, err)
+	}
+	z := &ReportZip{path: path, f: file, zr: zr, index: make(map[string]*zip.File, len(zr.File))}
 	for _, f := range zr.File {
 		sub, stu, ok := parseReportName(f.Name)
 		if !ok {
@@ -159,7 +171,7 @@ func (z *ReportZip) Report(subject, study string) ([]byte, error) {
 }
 
 // Close closes the archive.
-func (z *ReportZip) Close() error { return z.zr.Close() }
+func (z *ReportZip) Close() error { return z.f.Close() }
 
 // readLimited reads at most MaxReportBytes from r.
 func readLimited(r io.Reader, where string) ([]byte, error) {

@@ -1,11 +1,11 @@
 package mimic
 
 import (
+	"cxlseg/internal/safeio"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 )
 
@@ -145,7 +145,7 @@ func (e *RowError) Error() string {
 // openWith opens path and hands it to newReader (one of the NewXReader
 // functions), which owns the file from then on.
 func openWith[R any](path string, newReader func(name string, src io.Reader) (R, error)) (R, error) {
-	f, err := os.Open(path)
+	f, err := safeio.Open(path)
 	if err != nil {
 		var zero R
 		return zero, fmt.Errorf("open %s: %w", path, err)
