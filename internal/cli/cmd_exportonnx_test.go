@@ -2,6 +2,8 @@ package cli
 
 import (
 	"bytes"
+	"cxlseg/internal/testenv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,7 +48,7 @@ func TestExportONNX(t *testing.T) {
 		t.Errorf("export wrote no model: %v", err)
 	}
 	if _, _, err := ort.Load(""); err != nil {
-		t.Skipf("skipping the --check of export-onnx: %v", err)
+		testenv.Missing(t, testenv.RequireORT, fmt.Sprintf("no ONNX Runtime for the --check of export-onnx: %v", err))
 	}
 	o.Reset()
 	e.Reset()

@@ -5,6 +5,7 @@ package htmlreport
 import (
 	"bytes"
 	"context"
+	"cxlseg/internal/testenv"
 	"image/png"
 	"net/url"
 	"os"
@@ -78,7 +79,7 @@ func chromium(t *testing.T) string {
 	if p, err := exec.LookPath("chromium"); err == nil {
 		return p
 	}
-	t.Skip("skipping the browser test: no chromium (install Debian's chromium package, or set CXLSEG_CHROMIUM)")
+	testenv.Missing(t, testenv.RequireChromium, "no chromium for the browser test (install Debian's chromium package, or set CXLSEG_CHROMIUM)")
 	return ""
 }
 

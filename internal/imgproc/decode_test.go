@@ -51,7 +51,7 @@ func realImages(t testing.TB) []string {
 		}
 	}
 	if len(paths) == 0 {
-		t.Skip("no real images found")
+		testenv.Missing(t, testenv.RequireShared, "no real images found in ../shared")
 	}
 	return paths
 }
@@ -61,7 +61,7 @@ func realImages(t testing.TB) []string {
 func TestDecodersAgree(t *testing.T) {
 	turbo := NewDecoder()
 	if turbo.Name() != DecoderTurbo {
-		t.Skipf("only the Go decoder is available: %s", turbo.Why())
+		testenv.Missing(t, testenv.RequireTurboJPEG, "only the Go decoder is available: "+turbo.Why())
 	}
 	goDec := NewGoDecoder()
 	paths := realImages(t)
@@ -221,7 +221,7 @@ func TestDecodeErrors(t *testing.T) {
 func TestDecodeReusesBuffer(t *testing.T) {
 	d := NewDecoder()
 	if d.Name() != DecoderTurbo {
-		t.Skipf("libjpeg-turbo not in use: %s", d.Why())
+		testenv.Missing(t, testenv.RequireTurboJPEG, "libjpeg-turbo not in use: "+d.Why())
 	}
 	data := fixture(t, "gray.jpg")
 	g1, err := d.Decode(data)

@@ -231,7 +231,7 @@ func TestGoldenClean(t *testing.T) {
 func TestGoldenDecode(t *testing.T) {
 	d := NewDecoder()
 	if d.Name() != DecoderTurbo {
-		t.Skipf("libjpeg-turbo not in use: %s", d.Why())
+		testenv.Missing(t, testenv.RequireTurboJPEG, "libjpeg-turbo not in use: "+d.Why())
 	}
 	shared := testenv.SharedPath(t, "data")
 	var rs Resizer

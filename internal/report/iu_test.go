@@ -23,7 +23,7 @@ func readIU(t *testing.T) []iuRow {
 	path := filepath.Join(testenv.SharedDir(t), "data", "reports", "iu-xray-dev.csv")
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
-		t.Skipf("%s not present: IU X-ray check skipped", path)
+		testenv.Missing(t, testenv.RequireShared, path+" not present: IU X-ray check skipped")
 	}
 	if err != nil {
 		t.Fatal(err)

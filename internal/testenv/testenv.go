@@ -3,6 +3,20 @@
 // Python with its python3-* modules. A test calls these helpers and is
 // skipped, with a message saying what is missing, when a resource is absent,
 // so a fresh machine with only Go still passes `go test ./...`.
+//
+// CI installs every resource and then requires it: with the variable of a
+// resource set to 1, its absence fails the test instead of skipping it, so
+// a package that failed to install turns CI red rather than silently
+// dropping the checks that prove correctness:
+//
+//	CXLSEG_REQUIRE_SHARED    ../shared (real X-rays, reports, the PyTorch model)
+//	CXLSEG_REQUIRE_PYTHON    /usr/bin/python3 with every module a test imports
+//	CXLSEG_REQUIRE_CHROMIUM  Debian's chromium
+//	CXLSEG_REQUIRE_ORT       ONNX Runtime (cgo builds)
+//	CXLSEG_REQUIRE_TURBOJPEG libjpeg-turbo (cgo builds)
+//
+// CXLSEG_PYTHON overrides the interpreter (default /usr/bin/python3), which
+// also lets one check that requiring Python fails where Python lacks torch.
 package testenv
 
 import (
@@ -17,10 +31,39 @@ import (
 	"time"
 )
 
-// PythonPath is Debian's interpreter, which has python3-torch, -onnx,
+// DefaultPython is Debian's interpreter, which has python3-torch, -onnx,
 // -opencv, -pandas and -pil; the python3 on PATH may be another one
 // without them.
-const PythonPath = "/usr/bin/python3"
+const DefaultPython = "/usr/bin/python3"
+
+// Variables that turn a missing resource into a failure (see the package
+// doc).
+const (
+	RequireShared    = "CXLSEG_REQUIRE_SHARED"
+	RequirePython    = "CXLSEG_REQUIRE_PYTHON"
+	RequireChromium  = "CXLSEG_REQUIRE_CHROMIUM"
+	RequireORT       = "CXLSEG_REQUIRE_ORT"
+	RequireTurboJPEG = "CXLSEG_REQUIRE_TURBOJPEG"
+)
+
+// PythonPath returns the interpreter the tests use: $CXLSEG_PYTHON or
+// DefaultPython.
+func PythonPath() string {
+	if p := os.Getenv("CXLSEG_PYTHON"); p != "" {
+		return p
+	}
+	return DefaultPython
+}
+
+// Missing skips the test with msg, or fails it when the variable require
+// is "1" (see the package doc).
+func Missing(t testing.TB, require, msg string) {
+	t.Helper()
+	if os.Getenv(require) == "1" {
+		t.Fatalf("%s=1 but %s", require, msg)
+	}
+	t.Skip("skipping: " + msg)
+}
 
 // probeTimeout bounds the import check: importing torch takes seconds on a
 // loaded machine, but a hung interpreter must not hang the test.
@@ -61,7 +104,7 @@ func SharedDir(t testing.TB) string {
 	t.Helper()
 	d := filepath.Join(filepath.Dir(ModuleRoot(t)), "shared")
 	if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
-		t.Skipf("skipping: shared data folder %s not found (expected ../shared next to the module root)", d)
+		Missing(t, RequireShared, fmt.Sprintf("shared data folder %s not found (expected ../shared next to the module root)", d))
 	}
 	return d
 }
@@ -72,7 +115,7 @@ func SharedPath(t testing.TB, elem ...string) string {
 	t.Helper()
 	p := filepath.Join(append([]string{SharedDir(t)}, elem...)...)
 	if _, err := os.Stat(p); err != nil {
-		t.Skipf("skipping: %s not found in the shared data folder", p)
+		Missing(t, RequireShared, p+" not found in the shared data folder")
 	}
 	return p
 }
@@ -98,17 +141,18 @@ func Need(t testing.TB, require string, err error) {
 func Python(t testing.TB, modules ...string) string {
 	t.Helper()
 	if err := CheckPython(modules...); err != nil {
-		t.Skip("skipping: " + err.Error())
+		Missing(t, RequirePython, err.Error())
 	}
-	return PythonPath
+	return PythonPath()
 }
 
 // CheckPython returns nil when PythonPath exists and imports every module
 // named, or else an error saying what is missing; for helpers that have no
 // testing.TB.
 func CheckPython(modules ...string) error {
-	if _, err := os.Stat(PythonPath); err != nil {
-		return fmt.Errorf("%s not found", PythonPath)
+	py := PythonPath()
+	if _, err := os.Stat(py); err != nil {
+		return fmt.Errorf("%s not found", py)
 	}
 	if len(modules) == 0 {
 		return nil
@@ -116,7 +160,7 @@ func CheckPython(modules ...string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), probeTimeout)
 	defer cancel()
 	list := strings.Join(modules, ", ")
-	out, err := exec.CommandContext(ctx, PythonPath, "-c", "import "+list).CombinedOutput()
+	out, err := exec.CommandContext(ctx, py, "-c", "import "+list).CombinedOutput()
 	if err != nil {
 		msg := strings.TrimSpace(string(out))
 		if i := strings.LastIndexByte(msg, '\n'); i >= 0 {
@@ -125,7 +169,7 @@ func CheckPython(modules ...string) error {
 		if msg == "" || errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			msg = err.Error()
 		}
-		return fmt.Errorf("%s cannot import %s (install the python3-* Debian packages): %s", PythonPath, list, msg)
+		return fmt.Errorf("%s cannot import %s (install the python3-* Debian packages): %s", py, list, msg)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package testenv
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -51,11 +52,11 @@ func TestSharedDir(t *testing.T) {
 }
 
 func TestCheckPython(t *testing.T) {
-	if _, err := os.Stat(PythonPath); err != nil {
-		t.Skipf("skipping: %s not found", PythonPath)
+	if _, err := os.Stat(PythonPath()); err != nil {
+		t.Skipf("skipping: %s not found", PythonPath())
 	}
 	if err := CheckPython(); err != nil {
-		t.Errorf("CheckPython() = %v, want nil with %s present", err, PythonPath)
+		t.Errorf("CheckPython() = %v, want nil with %s present", err, PythonPath())
 	}
 	if err := CheckPython("sys", "json"); err != nil {
 		t.Errorf("CheckPython(sys, json) = %v", err)
@@ -64,8 +65,8 @@ func TestCheckPython(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "no_such_module_cxlseg") {
 		t.Errorf("CheckPython with a missing module = %v, want an error naming it", err)
 	}
-	if got := Python(t, "json"); got != PythonPath {
-		t.Errorf("Python = %s, want %s", got, PythonPath)
+	if got := Python(t, "json"); got != PythonPath() {
+		t.Errorf("Python = %s, want %s", got, PythonPath())
 	}
 }
 
@@ -110,5 +111,33 @@ func TestNeed(t *testing.T) {
 	})
 	if !ran {
 		t.Error("subtest did not run")
+	}
+}
+
+// TestMissingHelper is run by TestMissingFailsWhenRequired in a child
+// process; on its own it does nothing.
+func TestMissingHelper(t *testing.T) {
+	if os.Getenv("CXLSEG_TESTENV_CHILD") != "1" {
+		return
+	}
+	Missing(t, "CXLSEG_REQUIRE_TESTENV_DEMO", "the demo resource is absent")
+}
+
+// TestMissingFailsWhenRequired: a missing resource skips the test, and
+// fails it when its require variable is 1.
+func TestMissingFailsWhenRequired(t *testing.T) {
+	run := func(require string) (string, error) {
+		cmd := exec.Command(os.Args[0], "-test.run", "^TestMissingHelper$", "-test.v")
+		cmd.Env = append(os.Environ(), "CXLSEG_TESTENV_CHILD=1", "CXLSEG_REQUIRE_TESTENV_DEMO="+require)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	out, err := run("")
+	if err != nil || !strings.Contains(out, "--- SKIP") || !strings.Contains(out, "the demo resource is absent") {
+		t.Errorf("not required: err %v, output:\n%s", err, out)
+	}
+	out, err = run("1")
+	if err == nil || !strings.Contains(out, "--- FAIL") || !strings.Contains(out, "CXLSEG_REQUIRE_TESTENV_DEMO=1 but the demo resource is absent") {
+		t.Errorf("required: err %v, output:\n%s", err, out)
 	}
 }

@@ -71,9 +71,9 @@ func TestDecodesWithPython(t *testing.T) {
 			want[p], paths = ours, append(paths, p)
 		}
 	}
-	out, err := exec.Command(testenv.PythonPath, append([]string{"-c", pyDecode, strings.Join(libs, ",")}, paths...)...).CombinedOutput()
+	out, err := exec.Command(testenv.PythonPath(), append([]string{"-c", pyDecode, strings.Join(libs, ",")}, paths...)...).CombinedOutput()
 	if err != nil {
-		t.Fatalf("%s: %v\n%s", testenv.PythonPath, err, out)
+		t.Fatalf("%s: %v\n%s", testenv.PythonPath(), err, out)
 	}
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 	if len(lines) != len(paths) {

@@ -51,7 +51,7 @@ func TorchSAUNet(shared, weights, dir string, in []float32, n, size int) ([]floa
 	if err := os.WriteFile(inPath, f32bytes(in[:n*size*size]), 0o644); err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(testenv.PythonPath, "-c", torchScript, filepath.Join(shared, "bench"), weights, inPath,
+	cmd := exec.Command(testenv.PythonPath(), "-c", torchScript, filepath.Join(shared, "bench"), weights, inPath,
 		fmt.Sprint(n), fmt.Sprint(size), outPath)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("torch reference: %v\n%s", err, out)
