@@ -40,7 +40,7 @@ func openDefaultBackend(o *Options) (segment.Backend, BackendInfo, error) {
 	}
 	// NoSpin: the decode and encode workers share the cores with ONNX
 	// Runtime, so its threads must not busy-wait between operators.
-	cfg := backend.Config{Kind: o.Backend, ModelPath: o.Model, Threads: o.Threads, Batch: o.Batch, ORTLib: o.ORTLib, NoSpin: true}
+	cfg := backend.Config{Kind: o.Backend, ModelPath: o.Model, Threads: o.Threads, Batch: o.Batch, ORTLib: o.ORTLib, CUDA: o.CUDA, NoSpin: true}
 	if o.Threads <= 0 {
 		// Every core, for either backend. ONNX Runtime's threads do not
 		// spin (NoSpin), so the decode and encode workers still get the

@@ -19,6 +19,7 @@ type Options struct {
 	Backend    string   `json:"backend"`
 	Model      string   `json:"model,omitempty"`
 	ORTLib     string   `json:"ort_lib,omitempty"`
+	CUDA       bool     `json:"cuda,omitempty"`
 	Batch      int      `json:"batch"`
 	Threads    int      `json:"threads"`
 	Workers    int      `json:"workers"`

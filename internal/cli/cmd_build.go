@@ -6,6 +6,7 @@ import (
 	"runtime/pprof"
 	"strings"
 
+	"cxlseg/internal/backend"
 	"cxlseg/internal/build"
 )
 
@@ -19,9 +20,9 @@ func runBuild(env *Env, args []string) error {
 	fs.StringVar(&o.Mimic, "mimic", "", "MIMIC-CXR-JPG root (holds the CSVs and files/)")
 	fs.StringVar(&o.Reports, "reports", "", "report texts: a folder with files/pXX/pS/sS.txt or mimic-cxr-reports.zip (default: the MIMIC root)")
 	fs.StringVar(&o.Out, "out", "", "output folder of the dataset")
-	fs.StringVar(&o.Backend, "backend", o.Backend, "inference backend: auto, native or onnxruntime")
+	bc := backend.Config{Kind: o.Backend}
+	bc.RegisterFlags(fs)
 	fs.StringVar(&o.Model, "model", "", "model weights (default: the embedded model)")
-	fs.StringVar(&o.ORTLib, "ort-lib", "", "ONNX Runtime library (default: $CXLSEG_ORT_LIB or well-known places)")
 	fs.IntVar(&o.Batch, "batch", o.Batch, "images per inference batch")
 	fs.IntVar(&o.Threads, "threads", 0, "inference threads (default: all cores)")
 	fs.IntVar(&o.Workers, "workers", 0, "decode workers (default: all cores)")
@@ -48,6 +49,7 @@ func runBuild(env *Env, args []string) error {
 		return fmt.Errorf("%w: --mimic and --out are required", errUsage)
 	}
 	o.Views = splitList(views)
+	o.Backend, o.ORTLib, o.CUDA = bc.Kind, bc.ORTLib, bc.CUDA
 	s, err := build.ShardFromEnv(shard, shards, os.Getenv)
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)

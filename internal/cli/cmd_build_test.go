@@ -95,3 +95,32 @@ func TestMergeWithoutShardsExplains(t *testing.T) {
 		t.Errorf("merge of an empty folder: code %d, stderr %q", code, e.String())
 	}
 }
+
+// TestBackendFlagsReachTheBackend runs build, demo and eval with the shared
+// backend flags and checks that each reaches backend.Open: CUDA with the
+// native engine is refused there, and --ort-lib names the library it
+// could not load.
+func TestBackendFlagsReachTheBackend(t *testing.T) {
+	dir := t.TempDir()
+	tree := filepath.Join(dir, "tree")
+	var o, e bytes.Buffer
+	if code := Run([]string{"sample", "--out", tree}, &o, &e); code != 0 {
+		t.Fatalf("sample: %s", e.String())
+	}
+	for _, cmd := range [][]string{
+		{"build", "--mimic", tree, "--out", filepath.Join(dir, "out1")},
+		{"demo", "--out", filepath.Join(dir, "demo")},
+		{"eval", "--data", tree},
+	} {
+		e.Reset()
+		args := append(append([]string{}, cmd...), "--backend", "native", "--cuda")
+		if code := Run(args, &o, &e); code == 0 || !strings.Contains(e.String(), "CUDA needs the onnxruntime backend") {
+			t.Errorf("%s --backend native --cuda: exit %d, stderr %q", cmd[0], code, e.String())
+		}
+		e.Reset()
+		args = append(append([]string{}, cmd...), "--backend", "onnxruntime", "--ort-lib", "/nonexistent/libonnxruntime.so.1")
+		if code := Run(args, &o, &e); code == 0 || !strings.Contains(e.String(), "/nonexistent/libonnxruntime.so.1") {
+			t.Errorf("%s --backend onnxruntime --ort-lib /nonexistent: exit %d, stderr %q", cmd[0], code, e.String())
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"cxlseg/internal/backend"
 	"cxlseg/internal/build"
 	"cxlseg/internal/cxlcsv"
 )
@@ -14,7 +15,8 @@ func runDemo(env *Env, args []string) error {
 	fs := newFlags(env, "demo", "[--out DIR]")
 	o := build.Defaults()
 	out := fs.String("out", "cxlseg-demo", "folder for the sample tree and the built dataset")
-	fs.StringVar(&o.Backend, "backend", o.Backend, "inference backend: auto, native or onnxruntime")
+	bc := backend.Config{Kind: o.Backend}
+	bc.RegisterFlags(fs)
 	fs.IntVar(&o.Threads, "threads", 0, "inference threads (default: all cores)")
 	quiet := fs.Bool("quiet", false, "no progress display")
 	if err := parseFlags(fs, args); err != nil {
@@ -23,6 +25,7 @@ func runDemo(env *Env, args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
 	}
+	o.Backend, o.ORTLib, o.CUDA = bc.Kind, bc.ORTLib, bc.CUDA
 	o.Log = env.Stdout
 	if !*quiet {
 		o.Progress = env.Stderr

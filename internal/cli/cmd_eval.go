@@ -3,11 +3,15 @@ package cli
 import (
 	"fmt"
 	"os"
+	"strings"
 
+	"cxlseg/internal/backend"
 	"cxlseg/internal/evaluate"
 	"cxlseg/internal/imgproc"
 	"cxlseg/internal/lungdata"
 	"cxlseg/internal/preprocess"
+	"cxlseg/internal/safetensors"
+	"cxlseg/internal/segment"
 	"cxlseg/internal/weights"
 )
 
@@ -22,7 +26,9 @@ func runEval(env *Env, args []string) error {
 	limit := fs.Int("limit", 0, "evaluate at most N images (0 = all)")
 	batch := fs.Int("batch", 8, "images per inference batch")
 	threads := fs.Int("threads", 2, "engine worker threads")
-	size := fs.Int("size", preprocess.Size, "model input side")
+	size := fs.Int("size", preprocess.Size, "model input side (other than 224: native engine only, for tests)")
+	bc := backend.Config{Kind: backend.Native}
+	bc.RegisterFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -32,6 +38,7 @@ func runEval(env *Env, args []string) error {
 	if *data == "" {
 		return fmt.Errorf("%w: --data is required", errUsage)
 	}
+	var err error
 	w, name := weights.Default(), "embedded default weights (sha256 "+weights.SHA256()[:12]+")"
 	if *modelPath != "" {
 		b, err := os.ReadFile(*modelPath)
@@ -40,7 +47,32 @@ func runEval(env *Env, args []string) error {
 		}
 		w, name = b, *modelPath
 	}
-	be, meta, err := evaluate.NativeBackend(w, *size, *batch, *threads)
+	var (
+		be   segment.Backend
+		meta map[string]string
+		why  string
+	)
+	if *size != preprocess.Size {
+		if bc.Kind != backend.Native || bc.CUDA {
+			return fmt.Errorf("%w: --size %d runs on the native engine only", errUsage, *size)
+		}
+		be, meta, err = evaluate.NativeBackend(w, *size, *batch, *threads)
+		why = "native engine: requested"
+	} else {
+		bc.Batch, bc.Threads = *batch, *threads
+		if strings.HasSuffix(strings.ToLower(*modelPath), ".onnx") {
+			bc.ModelPath = *modelPath
+		} else {
+			bc.Weights = w
+			var f *safetensors.File
+			if f, err = safetensors.Read(w); err == nil {
+				meta = f.Metadata
+			}
+		}
+		if err == nil {
+			be, why, err = backend.Open(bc)
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
@@ -60,8 +92,8 @@ func runEval(env *Env, args []string) error {
 	if len(items) == 0 {
 		return fmt.Errorf("%s: no images match split %q source %q", *data, *split, *source)
 	}
-	fmt.Fprintf(env.Stderr, "model: %s: %s; backend %s\ndata: %s (%s layout), %d images\n",
-		name, evaluate.Describe(meta), be.Name(), *data, l.Layout, len(items))
+	fmt.Fprintf(env.Stderr, "model: %s: %s\nbackend: %s\ndata: %s (%s layout), %d images\n",
+		name, evaluate.Describe(meta), why, *data, l.Layout, len(items))
 	res, err := evaluate.Run(env.Ctx, items, evaluate.Options{Backend: be, Size: *size, Clean: imgproc.DefaultCleanParams(), Progress: env.Stderr})
 	if err != nil {
 		return err
