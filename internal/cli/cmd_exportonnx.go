@@ -17,7 +17,7 @@ func runExportONNX(env *Env, args []string) error {
 	out := fs.String("out", "", "ONNX file to write (required)")
 	arch := fs.String("arch", "", "architecture: saunet, unet or attunet (default: from the weights' metadata)")
 	size := fs.Int("size", 224, "input height and width fixed in the graph (multiple of 8); -1 leaves them dynamic")
-	check := fs.Bool("check", true, "load the written model in ONNX Runtime and compare it with the native engine")
+	check := fs.Bool("check", true, "load the written model in ONNX Runtime and compare it with the native engine (fails when ONNX Runtime is unavailable; --check=false skips it)")
 	ortLib := fs.String("ort-lib", "", "ONNX Runtime library for --check (default: the usual search)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -51,7 +51,11 @@ func runExportONNX(env *Env, args []string) error {
 	if err := onnx.WriteFile(*out, w, onnx.Options{Arch: *arch, Size: *size}); err != nil {
 		return fmt.Errorf("export %s: %w", src, err)
 	}
-	fmt.Fprintf(env.Stdout, "wrote %s (opset %d, input %q [N,1,H,W], output %q)\n", *out, onnx.Opset, onnx.InputName, onnx.OutputName)
+	shape := fmt.Sprintf("[N,1,%d,%d]", *size, *size)
+	if *size == -1 {
+		shape = "[N,1,H,W]"
+	}
+	fmt.Fprintf(env.Stdout, "wrote %s (opset %d, input %q %s, output %q)\n", *out, onnx.Opset, onnx.InputName, shape, onnx.OutputName)
 	if !*check {
 		return nil
 	}
@@ -62,7 +66,7 @@ func runExportONNX(env *Env, args []string) error {
 	d, err := backend.Verify(*out, data, *ortLib, 0)
 	switch {
 	case err != nil:
-		fmt.Fprintf(env.Stdout, "not checked with ONNX Runtime: %v\n", err)
+		return fmt.Errorf("wrote %s but could not check it with ONNX Runtime (pass --check=false to skip the check): %w", *out, err)
 	case d > 1e-4:
 		return fmt.Errorf("export %s: ONNX Runtime and the native engine differ by %.3g (> 1e-4) on the written model", src, d)
 	default:

@@ -26,9 +26,9 @@ func TestExportONNX(t *testing.T) {
 		code int
 		err  string
 	}{
-		{[]string{"export-onnx", "--model", weights, "--out", out, "--ort-lib", "/nonexistent/libonnxruntime.so.1"}, 0, ""},
+		{[]string{"export-onnx", "--model", weights, "--out", out, "--ort-lib", "/nonexistent/libonnxruntime.so.1"}, 1, "could not check it with ONNX Runtime"},
 		{[]string{"export-onnx", "--model", weights}, 2, "--out is required"},
-		{[]string{"export-onnx", "--out", filepath.Join(dir, "default.onnx")}, 0, ""},
+		{[]string{"export-onnx", "--out", filepath.Join(dir, "default.onnx"), "--check=false"}, 0, ""},
 		{[]string{"export-onnx", "--model", weights, "--out", out, "--size", "0"}, 2, "--size"},
 		{[]string{"export-onnx", "--model", filepath.Join(dir, "none"), "--out", out}, 1, "none"},
 		{[]string{"export-onnx", "--model", weights, "--out", out, "--arch", "vgg"}, 1, `"vgg" not supported`},
@@ -41,8 +41,16 @@ func TestExportONNX(t *testing.T) {
 		}
 	}
 	var o, e bytes.Buffer
-	if code := Run([]string{"export-onnx", "--model", weights, "--out", out, "--ort-lib", "/nonexistent/libonnxruntime.so.1"}, &o, &e); code != 0 || !strings.Contains(o.String(), "not checked with ONNX Runtime") {
-		t.Errorf("export without ONNX Runtime: code %d, stdout %q, stderr %q", code, o.String(), e.String())
+	if code := Run([]string{"export-onnx", "--model", weights, "--out", out, "--ort-lib", "/nonexistent/libonnxruntime.so.1"}, &o, &e); code != 1 || !strings.Contains(e.String(), "could not check it with ONNX Runtime") {
+		t.Errorf("export without ONNX Runtime: code %d, stdout %q, stderr %q; want exit 1 saying it was not checked", code, o.String(), e.String())
+	}
+	o.Reset()
+	if code := Run([]string{"export-onnx", "--model", weights, "--out", out, "--check=false"}, &o, &e); code != 0 || !strings.Contains(o.String(), `"image" [N,1,224,224]`) {
+		t.Errorf("export --check=false: code %d, stdout %q", code, o.String())
+	}
+	o.Reset()
+	if code := Run([]string{"export-onnx", "--model", weights, "--out", out, "--size", "-1", "--check=false"}, &o, &e); code != 0 || !strings.Contains(o.String(), `"image" [N,1,H,W]`) {
+		t.Errorf("export --size -1: code %d, stdout %q", code, o.String())
 	}
 	if fi, err := os.Stat(out); err != nil || fi.Size() < 100_000 {
 		t.Errorf("export wrote no model: %v", err)
