@@ -7,6 +7,7 @@
 package backend
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -108,7 +109,12 @@ func Open(cfg Config) (segment.Backend, string, error) {
 		if err != nil {
 			return nil, "", err
 		}
-		return b, fmt.Sprintf("native engine: auto fell back because ONNX Runtime is unavailable (%v)", lerr) + src.note, nil
+		why := lerr.Error()
+		var nf *ort.NotFoundError
+		if errors.As(lerr, &nf) {
+			why = nf.Short()
+		}
+		return b, "native engine: auto fell back because ONNX Runtime is unavailable: " + why + src.note, nil
 	}
 	b, err := openORT(src, cfg)
 	if err != nil {

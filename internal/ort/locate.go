@@ -64,8 +64,22 @@ func Locate(explicit string, s Search) (string, error) {
 			return p, nil
 		}
 	}
-	return "", fmt.Errorf("ONNX Runtime library not found (run scripts/fetch-onnxruntime.sh, or set %s); tried %s",
-		EnvLib, strings.Join(tried, ", "))
+	return "", &NotFoundError{Tried: tried}
+}
+
+// NotFoundError is Locate's error when no place holds the library. Error
+// lists every place tried; Short says the same in one short line for logs
+// where ONNX Runtime was optional.
+type NotFoundError struct{ Tried []string }
+
+func (e *NotFoundError) Error() string {
+	return fmt.Sprintf("ONNX Runtime library not found (run scripts/fetch-onnxruntime.sh, or set %s); tried %s",
+		EnvLib, strings.Join(e.Tried, ", "))
+}
+
+// Short is Error without the list of places.
+func (e *NotFoundError) Short() string {
+	return fmt.Sprintf("ONNX Runtime library not found in %d places (scripts/fetch-onnxruntime.sh installs it; --backend onnxruntime lists the places)", len(e.Tried))
 }
 
 // Candidates lists the well-known places of the library, in search order:

@@ -92,3 +92,14 @@ func TestModuleRoot(t *testing.T) {
 		t.Errorf("ModuleRoot(%s) = %q, %v", wd, root, err)
 	}
 }
+
+// TestNotFoundShort: the one-line form names no path but the count.
+func TestNotFoundShort(t *testing.T) {
+	e := &NotFoundError{Tried: []string{"/a/libonnxruntime.so.1", "/b/libonnxruntime.so.1"}}
+	if s := e.Short(); strings.Contains(s, "/a/") || !strings.Contains(s, "2 places") || len(s) > 160 {
+		t.Errorf("Short() = %q", s)
+	}
+	if !strings.Contains(e.Error(), "/a/libonnxruntime.so.1, /b/libonnxruntime.so.1") {
+		t.Errorf("Error() = %q", e.Error())
+	}
+}
