@@ -61,6 +61,6 @@ func ExampleRecord_Meta() {
 	}
 	r, _ := ds.Lookup(ims[3].DicomID)
 	view, _ := r.Meta("ViewPosition")
-	fmt.Println(view, r.QA.Flags, r.QA.HasFlag(dataset.FlagLowConfidence))
-	// Output: AP [low_confidence implausible_area] true
+	fmt.Println(view, r.QA.Flags, r.QA.HasFlag(dataset.FlagLowQuality), r.QA.EstDice)
+	// Output: AP [low_confidence implausible_area low_quality] true 0.86
 }

@@ -26,8 +26,17 @@ type QA struct {
 	// are false when the cell was empty (no such lung).
 	LeftBox, RightBox       image.Rectangle
 	HasLeftBox, HasRightBox bool
+	// RawComponents counts the large components of the network's raw
+	// mask before clean-up; -1 when the dataset does not record it.
+	RawComponents int
+	// EstDice is the estimated Dice of the mask against an expert's
+	// (package maskqa's estimator; see the README and MODEL_CARD.md for its
+	// calibration); NaN when the dataset does not record it. Rank or filter
+	// masks by it to choose which to trust.
+	EstDice float64
 	// Flags lists the QA flags (empty, one_lung, extra_components,
-	// implausible_area, low_confidence); nil when the mask passed.
+	// implausible_area, low_confidence, low_quality); nil when the mask
+	// passed.
 	Flags []string
 }
 
@@ -48,6 +57,7 @@ const (
 	FlagExtraComponents = "extra_components"
 	FlagImplausibleArea = "implausible_area"
 	FlagLowConfidence   = "low_confidence"
+	FlagLowQuality      = "low_quality"
 )
 
 // qaColumns are the columns of CXLSeg-qa.csv that are read.
@@ -98,6 +108,18 @@ func parseQARow(t *table) (*QA, error) {
 	}{{"components", &q.Components}, {"left_area", &q.LeftArea}, {"right_area", &q.RightArea}}
 	for _, f := range ints {
 		if *f.dst, err = parseIntCell(f.col, t.get(f.col)); err != nil {
+			return nil, err
+		}
+	}
+	// Columns added later: absent in older datasets.
+	q.RawComponents, q.EstDice = -1, math.NaN()
+	if t.has("raw_components") && strings.TrimSpace(t.get("raw_components")) != "" {
+		if q.RawComponents, err = parseIntCell("raw_components", t.get("raw_components")); err != nil {
+			return nil, err
+		}
+	}
+	if t.has("est_dice") {
+		if q.EstDice, err = parseFloatCell("est_dice", t.get("est_dice")); err != nil {
 			return nil, err
 		}
 	}

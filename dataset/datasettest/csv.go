@@ -75,7 +75,7 @@ func metadataRows(ims []Image) [][]string {
 
 func qaRows(ims []Image) [][]string {
 	rows := [][]string{{"dicom_id", "subject_id", "study_id", "DicomPath", "mean_prob", "fg_fraction",
-		"components", "left_area", "right_area", "lr_ratio", "left_bbox", "right_bbox", "flags"}}
+		"components", "left_area", "right_area", "lr_ratio", "left_bbox", "right_bbox", "raw_components", "est_dice", "flags"}}
 	for _, im := range ims {
 		d, su, st := ids(im)
 		area := int(math.Round(im.FGFraction * 224 * 224))
@@ -95,7 +95,8 @@ func qaRows(ims []Image) [][]string {
 		}
 		rows = append(rows, []string{d, su, st, im.ImageRel(),
 			strconv.FormatFloat(im.MeanProb, 'f', 4, 64), strconv.FormatFloat(im.FGFraction, 'f', 4, 64),
-			strconv.Itoa(im.Lungs), strconv.Itoa(left), strconv.Itoa(right), ratio, lbox, rbox, im.Flags})
+			strconv.Itoa(im.Lungs), strconv.Itoa(left), strconv.Itoa(right), ratio, lbox, rbox,
+			strconv.Itoa(im.Lungs), strconv.FormatFloat(im.EstDice, 'f', 4, 64), im.Flags})
 	}
 	return rows
 }

@@ -29,9 +29,9 @@ type Image struct {
 	Report    string
 	View      string // ViewPosition
 	// QA cells; Flags is ';'-joined as in the CSV.
-	MeanProb, FGFraction float64
-	Flags                string
-	Lungs                int // lungs drawn in the mask: 0, 1 or 2
+	MeanProb, FGFraction, EstDice float64
+	Flags                         string
+	Lungs                         int // lungs drawn in the mask: 0, 1 or 2
 }
 
 // ImageRel returns the DicomPath of the segmented image.
@@ -78,7 +78,8 @@ func Images() []Image { return makeImages(8) }
 // later ones repeat its patterns under new ids.
 func makeImages(n int) []Image {
 	splits := []string{"train", "validate", "train", "test", "train", "validate", "test", "train"}
-	flags := []string{"", "one_lung", "", "low_confidence;implausible_area", "", "", "empty", ""}
+	flags := []string{"", "one_lung;low_quality", "", "low_confidence;implausible_area;low_quality", "", "", "empty;low_quality", ""}
+	est := []float64{0.97, 0.81, 0.96, 0.86, 0.95, 0.93, 0, 0.97}
 	lungs := []int{2, 1, 2, 2, 2, 2, 0, 2}
 	views := []string{"PA", "AP", "PA", "AP", "PA", "PA", "AP", "PA"}
 	out := make([]Image, n)
@@ -93,6 +94,7 @@ func makeImages(n int) []Image {
 			Report:    reports[k],
 			View:      views[k],
 			MeanProb:  0.97 - 0.04*float64(i%4),
+			EstDice:   est[k],
 			Flags:     flags[k],
 			Lungs:     lungs[k],
 		}
