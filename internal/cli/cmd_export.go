@@ -16,6 +16,7 @@ func runExport(env *Env, args []string) error {
 	uncertain := fs.String("uncertain", string(export.UIgnore), "classification: uncertain (-1.0) labels become ones (U-Ones), zeros (U-Zeros), ignore (empty, U-Ignore) or keep (-1.0)")
 	missing := fs.String("missing", string(export.MissingZeros), "classification: labels the report did not mention become zeros (CheXpert practice) or blank (as written)")
 	absolute := fs.Bool("absolute", false, "write absolute image paths instead of DicomPath relative to --data")
+	minEst := fs.Float64("min-est-dice", 0, "leave out images whose mask's estimated Dice (CXLSeg-qa.csv est_dice) is below this, e.g. 0.93 (0 = keep all)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -25,7 +26,7 @@ func runExport(env *Env, args []string) error {
 	if *data == "" || *out == "" || *task == "" {
 		return fmt.Errorf("%w: --data, --out and --task are required", errUsage)
 	}
-	opt := export.Options{AbsolutePaths: *absolute}
+	opt := export.Options{AbsolutePaths: *absolute, MinEstDice: *minEst}
 	var err error
 	if opt.Task, err = export.ParseTask(*task); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
@@ -46,5 +47,9 @@ func runExport(env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "wrote %s task to %s: train %d, validate %d, test %d rows\n",
 		info.Task, *out, info.Rows["train"], info.Rows["validate"], info.Rows["test"])
+	if info.Dropped != nil {
+		fmt.Fprintf(env.Stdout, "left out for est_dice < %g: train %d, validate %d, test %d\n",
+			opt.MinEstDice, info.Dropped["train"], info.Dropped["validate"], info.Dropped["test"])
+	}
 	return nil
 }

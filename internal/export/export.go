@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 
@@ -26,6 +27,10 @@ type Options struct {
 	// AbsolutePaths writes absolute file paths instead of DicomPath values
 	// relative to the dataset directory.
 	AbsolutePaths bool
+	// MinEstDice, when positive, drops the images whose mask's estimated
+	// Dice (CXLSeg-qa.csv's est_dice) is below it. A dataset without
+	// est_dice is refused rather than exported unfiltered.
+	MinEstDice float64
 }
 
 // InfoFile is the name of the JSON file recording how an export was made.
@@ -40,8 +45,11 @@ type Info struct {
 	Uncertain     Uncertain      `json:"uncertain,omitempty"`
 	Missing       Missing        `json:"missing,omitempty"`
 	AbsolutePaths bool           `json:"absolute_paths"`
+	MinEstDice    float64        `json:"min_est_dice,omitempty"`
 	Columns       []string       `json:"columns"`
 	Rows          map[string]int `json:"rows"`
+	// Dropped counts, per split, the images left out by MinEstDice.
+	Dropped map[string]int `json:"dropped_low_est_dice,omitempty"`
 }
 
 // Write exports ds into outDir (created if needed): one CSV per split,
@@ -57,26 +65,42 @@ func Write(ds *dataset.Dataset, outDir string, opt Options) (*Info, error) {
 	if _, err := ParseTask(string(opt.Task)); err != nil {
 		return nil, err
 	}
+	if opt.MinEstDice < 0 || opt.MinEstDice > 1 {
+		return nil, fmt.Errorf("export: minimum estimated Dice %v outside [0, 1]", opt.MinEstDice)
+	}
+	if opt.MinEstDice > 0 {
+		for r := range ds.All() {
+			if r.QA == nil || math.IsNaN(r.QA.EstDice) {
+				return nil, fmt.Errorf("export: %s has no est_dice for %s (built by an older cxlseg?): cannot filter by estimated Dice", ds.Dir(), r.DicomID)
+			}
+		}
+	}
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
 	info := &Info{Tool: "cxlseg", Version: version.Version, Source: ds.Dir(), Task: opt.Task,
-		AbsolutePaths: opt.AbsolutePaths, Columns: Columns(opt.Task), Rows: map[string]int{}}
+		AbsolutePaths: opt.AbsolutePaths, MinEstDice: opt.MinEstDice, Columns: Columns(opt.Task), Rows: map[string]int{}}
+	if opt.MinEstDice > 0 {
+		info.Dropped = map[string]int{}
+	}
 	if opt.Task == Classification {
 		info.Uncertain, info.Missing = opt.Uncertain, opt.Missing
 	}
 	for _, s := range dataset.Splits() {
 		path := filepath.Join(outDir, string(s)+".csv")
-		n := 0
+		n, dropped := 0, 0
 		err := atomicfile.Write(path, 0o644, func(w io.Writer) error {
 			var err error
-			n, err = writeSplit(w, ds, s, opt)
+			n, dropped, err = writeSplit(w, ds, s, opt)
 			return err
 		})
 		if err != nil {
 			return nil, err
 		}
 		info.Rows[string(s)] = n
+		if info.Dropped != nil {
+			info.Dropped[string(s)] = dropped
+		}
 	}
 	b, err := json.MarshalIndent(info, "", "  ")
 	if err != nil {
@@ -100,15 +124,19 @@ func Columns(t Task) []string {
 	return nil
 }
 
-// writeSplit writes the CSV of one split and returns its row count.
-func writeSplit(w io.Writer, ds *dataset.Dataset, s dataset.Split, opt Options) (int, error) {
+// writeSplit writes the CSV of one split and returns its row count and
+// the number of images MinEstDice dropped.
+func writeSplit(w io.Writer, ds *dataset.Dataset, s dataset.Split, opt Options) (n, dropped int, err error) {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(Columns(opt.Task)); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	row := make([]string, len(Columns(opt.Task)))
-	n := 0
 	for r := range ds.Records(s) {
+		if opt.MinEstDice > 0 && r.QA.EstDice < opt.MinEstDice {
+			dropped++
+			continue
+		}
 		img, mask := r.ImageRel, r.MaskRel
 		if opt.AbsolutePaths {
 			img, mask = r.ImagePath, r.MaskPath
@@ -125,10 +153,10 @@ func writeSplit(w io.Writer, ds *dataset.Dataset, s dataset.Split, opt Options) 
 			row[1] = r.Report
 		}
 		if err := cw.Write(row); err != nil {
-			return n, err
+			return n, dropped, err
 		}
 		n++
 	}
 	cw.Flush()
-	return n, cw.Error()
+	return n, dropped, cw.Error()
 }

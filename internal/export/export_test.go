@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -229,4 +230,58 @@ func readCSV(t *testing.T, path string) [][]string {
 		t.Fatalf("%s header %q", path, rows[0])
 	}
 	return rows
+}
+
+// TestMinEstDice drops exactly the images under the threshold, counts them
+// in export.json, and refuses a dataset without est_dice.
+func TestMinEstDice(t *testing.T) {
+	ds, ims := openFake(t)
+	out := t.TempDir()
+	info, err := Write(ds, out, Options{Task: Segmentation, MinEstDice: 0.9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := map[string]bool{}
+	for _, s := range dataset.Splits() {
+		for _, row := range readCSV(t, filepath.Join(out, string(s)+".csv"))[1:] {
+			kept[row[0]] = true
+		}
+	}
+	dropped := 0
+	for _, im := range ims {
+		if want := im.EstDice >= 0.9; kept[im.ImageRel()] != want {
+			t.Errorf("%s (est_dice %.2f): kept %v, want %v", im.DicomID, im.EstDice, kept[im.ImageRel()], want)
+		}
+		if im.EstDice < 0.9 {
+			dropped++
+		}
+	}
+	if dropped == 0 || info.Dropped["train"]+info.Dropped["validate"]+info.Dropped["test"] != dropped {
+		t.Errorf("export.json dropped %v, want %d in all", info.Dropped, dropped)
+	}
+	if _, err := Write(ds, t.TempDir(), Options{Task: Segmentation, MinEstDice: 1.5}); err == nil {
+		t.Error("threshold 1.5 accepted")
+	}
+	// A dataset built before est_dice existed: the column is absent.
+	dir := t.TempDir()
+	if _, err := datasettest.Write(dir, datasettest.Options{NoImages: true}); err != nil {
+		t.Fatal(err)
+	}
+	qa := filepath.Join(dir, "CXLSeg-qa.csv")
+	b, _ := os.ReadFile(qa)
+	lines := strings.Split(string(b), "\n")
+	col := slices.Index(strings.Split(lines[0], ","), "est_dice")
+	for i, l := range lines {
+		if f := strings.Split(l, ","); len(f) > col {
+			lines[i] = strings.Join(slices.Delete(f, col, col+1), ",")
+		}
+	}
+	os.WriteFile(qa, []byte(strings.Join(lines, "\n")), 0o644)
+	old, err := dataset.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Write(old, t.TempDir(), Options{Task: Segmentation, MinEstDice: 0.9}); err == nil || !strings.Contains(err.Error(), "no est_dice") {
+		t.Errorf("dataset without est_dice: %v", err)
+	}
 }
