@@ -29,7 +29,7 @@ import (
 type Options struct {
 	Sample        int    // images in the random contact sheet (default 48; negative for none)
 	Seed          uint64 // seed of the random sample
-	Worst         int    // images in the worst-QA contact sheet (default 24; negative for none)
+	Worst         int    // images in the worst-QA and lowest est_dice contact sheets (default 24; negative for none)
 	MaxExclusions int    // exclusion rows listed (default 1000; negative for none; all are counted)
 	// MimicRoot, when set, is a MIMIC-CXR-JPG root: contours are drawn on
 	// the original images found there (reduced to 224) instead of the
@@ -64,7 +64,7 @@ type tile struct {
 	Image, Contour      template.URL
 	Problem             string
 	HasQA               bool
-	FG, Prob, LR        float64
+	FG, Prob, LR, Est   float64
 	Flags               []string
 }
 
@@ -90,7 +90,8 @@ type page struct {
 	HasQA                           bool
 	Flags                           []flagRow
 	Plots                           []plot
-	Sample, Worst                   []tile
+	Sample, Worst, LowEst           []tile
+	HasEst                          bool
 	Exclusions, ExclusionRows       []dataset.Exclusion
 	ExclusionsCut                   bool
 	HasExclusionsFile               bool
@@ -141,6 +142,10 @@ func Render(w io.Writer, ds *dataset.Dataset, opt Options) (*Summary, error) {
 	p.Sample = makeTiles(randomSample(recs, opt.Sample, opt.Seed), opt.MimicRoot, sum)
 	if p.HasQA {
 		p.Worst = makeTiles(worstQA(recs, opt.Worst), opt.MimicRoot, sum)
+		if low := lowestEstDice(recs, opt.Worst); len(low) > 0 {
+			p.HasEst = true
+			p.LowEst = makeTiles(low, opt.MimicRoot, sum)
+		}
 	}
 	p.ExclusionRows = p.Exclusions
 	if limit := max(0, opt.MaxExclusions); len(p.ExclusionRows) > limit {
@@ -181,7 +186,7 @@ func makeTiles(recs []dataset.Record, mimicRoot string, sum *Summary) []tile {
 		t := &tiles[i]
 		*t = tile{DicomID: r.DicomID, Split: string(r.Split), Rel: r.ImageRel}
 		if r.QA != nil {
-			t.HasQA, t.FG, t.Prob, t.LR, t.Flags = true, r.QA.FGFraction, r.QA.MeanProb, r.QA.LRRatio, r.QA.Flags
+			t.HasQA, t.FG, t.Prob, t.LR, t.Est, t.Flags = true, r.QA.FGFraction, r.QA.MeanProb, r.QA.LRRatio, r.QA.EstDice, r.QA.Flags
 		}
 		wg.Add(1)
 		sem <- struct{}{}

@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -133,29 +134,35 @@ func TestReportStructure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Tiles != 8 || len(sum.Problems) != 0 || sum.Bytes != buf.Len() {
-		t.Errorf("summary %+v, want 8 tiles and no problems", sum)
+	// 5 sampled, 3 worst QA, 3 lowest est_dice.
+	if sum.Tiles != 11 || len(sum.Problems) != 0 || sum.Bytes != buf.Len() {
+		t.Errorf("summary %+v, want 11 tiles and no problems", sum)
 	}
 	f := parsePage(t, buf.Bytes())
 	checkSelfContained(t, f, ds.Dir())
 	// Two <img> per tile: the image and its contour.
-	if len(f.imgSrcs) != 2*8 {
-		t.Errorf("%d img elements, want 16", len(f.imgSrcs))
+	if len(f.imgSrcs) != 2*11 {
+		t.Errorf("%d img elements, want 22", len(f.imgSrcs))
 	}
-	for _, id := range []string{"counts", "labels", "qa", "sample", "worst", "exclusions", "provenance"} {
+	for _, id := range []string{"counts", "labels", "qa", "sample", "lowest", "worst", "exclusions", "provenance"} {
 		if !f.ids[id] {
 			t.Errorf("no section #%s", id)
 		}
 	}
-	if f.tags["svg"] != 3 {
-		t.Errorf("%d svg plots, want 3", f.tags["svg"])
+	if f.tags["svg"] != 4 {
+		t.Errorf("%d svg plots, want 4 (area, ratio, probability, est_dice)", f.tags["svg"])
+	}
+	// The lowest est_dice sheet ranks by est_dice: 0 (image 6), 0.81 (1), 0.86 (3).
+	low := lowestEstDice(slices.Collect(ds.All()), 3)
+	if len(low) != 3 || low[0].DicomID != ims[6].DicomID || low[1].DicomID != ims[1].DicomID || low[2].DicomID != ims[3].DicomID {
+		t.Errorf("lowest est_dice order wrong: %v", low)
 	}
 	for _, want := range []string{
 		"train 4 50.0 4 4", "ViewPosition train validate test all PA 4 1 0 5 AP 0 1 2 3", "validate 2 25.0 2 2", "test 2 25.0 2 2", "all 8 100.0 4 8",
 		// Atelectasis in train: images 0,2,4,7 -> cells 1.0, -1.0, 1.0, empty.
 		"Atelectasis 50.0 25.0 0.0 25.0",
 		"no_report", "corrupt_jpeg", `decode: "unexpected EOF", <truncated> & skipped`,
-		"one_lung", "low_confidence", "0123456789abcdef", "Random sample (5 images, seed 7)", "Worst QA (3 images)",
+		"one_lung", "low_confidence", "0123456789abcdef", "Random sample (5 images, seed 7)", "Worst QA (3 images)", "Lowest estimated Dice (3 images)", "est 0.810",
 	} {
 		if !strings.Contains(f.text, want) {
 			t.Errorf("page text lacks %q", want)

@@ -32,6 +32,20 @@ func randomSample(recs []dataset.Record, k int, seed uint64) []dataset.Record {
 	return out
 }
 
+// lowestEstDice returns up to k records with an estimated Dice, lowest
+// first (dataset order among equals); none when the dataset has no
+// est_dice.
+func lowestEstDice(recs []dataset.Record, k int) []dataset.Record {
+	var cand []dataset.Record
+	for _, r := range recs {
+		if r.QA != nil && !math.IsNaN(r.QA.EstDice) {
+			cand = append(cand, r)
+		}
+	}
+	sort.SliceStable(cand, func(i, j int) bool { return cand[i].QA.EstDice < cand[j].QA.EstDice })
+	return cand[:max(0, min(k, len(cand)))]
+}
+
 // worstQA returns up to k records with QA, worst first: more flags first,
 // then lower mean mask probability, then dataset order. Images without a
 // QA row are not ranked.

@@ -187,7 +187,7 @@ func quantile(sorted []float64, q float64) float64 {
 
 // qaHistograms builds the three QA plots from the images that have QA.
 func qaHistograms(ds *dataset.Dataset) []histogram {
-	var fg, lr, prob []float64
+	var fg, lr, prob, est []float64
 	for r := range ds.All() {
 		if r.QA == nil {
 			continue
@@ -195,6 +195,9 @@ func qaHistograms(ds *dataset.Dataset) []histogram {
 		fg = append(fg, r.QA.FGFraction)
 		lr = append(lr, r.QA.LRRatio)
 		prob = append(prob, r.QA.MeanProb)
+		if !math.IsNaN(r.QA.EstDice) {
+			est = append(est, r.QA.EstDice)
+		}
 	}
 	// Fractions and probabilities are bounded, so their plots span the
 	// bounds (mean probability from 0.5, the mask threshold, unless a value
@@ -206,11 +209,23 @@ func qaHistograms(ds *dataset.Dataset) []histogram {
 			probLo = math.Max(0, math.Floor(p*10)/10)
 		}
 	}
-	return []histogram{
+	hs := []histogram{
 		newHistogram("Mask area (foreground fraction of the 224x224 mask)", "fraction", fg, 0, 1, 50),
 		newHistogram("Left/right lung area ratio", "ratio", lr, 0, 2.5, 25),
 		newHistogram("Mean mask probability", "probability", prob, probLo, 1, 25),
 	}
+	if len(est) > 0 {
+		// Estimated Dice from 0.8 (most masks lie above), lower values
+		// widen the range in steps of 0.1.
+		lo := 0.8
+		for _, e := range est {
+			if e < lo {
+				lo = math.Max(0, math.Floor(e*10)/10)
+			}
+		}
+		hs = append(hs, newHistogram("Estimated Dice (est_dice; low_quality below the threshold)", "est_dice", est, lo, 1, 40))
+	}
+	return hs
 }
 
 // viewRow counts one ViewPosition value per split.

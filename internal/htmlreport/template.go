@@ -47,7 +47,7 @@ pre { background: #fff; border: 1px solid #d5dae3; padding: 8px; overflow: auto;
 <main>
 <h1>CXLSeg dataset report</h1>
 <p class="lead">{{.Dir}} &middot; {{.Total}} images &middot; {{len .Exclusions}} exclusions{{if .BuiltBy}} &middot; built by {{.BuiltBy}}{{end}}</p>
-<nav><a href="#counts">Counts</a><a href="#labels">Labels</a><a href="#qa">Mask QA</a><a href="#sample">Random sample</a><a href="#worst">Worst QA</a><a href="#exclusions">Exclusions</a><a href="#provenance">Provenance</a></nav>
+<nav><a href="#counts">Counts</a><a href="#labels">Labels</a><a href="#qa">Mask QA</a><a href="#sample">Random sample</a>{{if .HasEst}}<a href="#lowest">Lowest est. Dice</a>{{end}}<a href="#worst">Worst QA</a><a href="#exclusions">Exclusions</a><a href="#provenance">Provenance</a></nav>
 
 <h2 id="counts">Images per split</h2>
 <table>
@@ -82,6 +82,10 @@ pre { background: #fff; border: 1px solid #d5dae3; padding: 8px; overflow: auto;
 <p class="muted">Red: contour of the lung mask drawn on the {{.BaseKind}} image.</p>
 <div class="sheet">{{range .Sample}}{{template "tile" .}}{{end}}</div>
 
+{{if .HasEst}}<h2 id="lowest">Lowest estimated Dice ({{len .LowEst}} images)</h2>
+<p class="muted">Masks ranked by est_dice, the estimated Dice against an expert's mask (see the README): the ones least likely to be right.</p>
+<div class="sheet">{{range .LowEst}}{{template "tile" .}}{{end}}</div>
+{{end}}
 <h2 id="worst">Worst QA ({{len .Worst}} images)</h2>
 {{if .HasQA}}<p class="muted">Images with the most QA flags first, then the lowest mean mask probability.</p>
 <div class="sheet">{{range .Worst}}{{template "tile" .}}{{end}}</div>
@@ -106,7 +110,7 @@ pre { background: #fff; border: 1px solid #d5dae3; padding: 8px; overflow: auto;
 </main>
 </body>
 </html>
-{{define "tile"}}<figure class="tile"><div class="ov">{{if .Problem}}<div class="problem">{{.Problem}}</div>{{else}}<img src="{{.Image}}" alt="{{.DicomID}}" width="224" height="224"><img class="contour" src="{{.Contour}}" alt="" width="224" height="224">{{end}}</div><figcaption title="{{.Rel}}"><span class="id">{{.DicomID}}</span><br>{{.Split}}{{if .HasQA}} &middot; fg {{printf "%.3f" .FG}} &middot; p {{printf "%.3f" .Prob}} &middot; L/R {{num .LR}}{{end}}{{if .Flags}}<br>{{range .Flags}}<span class="flag">{{.}}</span>{{end}}{{end}}</figcaption></figure>{{end}}
+{{define "tile"}}<figure class="tile"><div class="ov">{{if .Problem}}<div class="problem">{{.Problem}}</div>{{else}}<img src="{{.Image}}" alt="{{.DicomID}}" width="224" height="224"><img class="contour" src="{{.Contour}}" alt="" width="224" height="224">{{end}}</div><figcaption title="{{.Rel}}"><span class="id">{{.DicomID}}</span><br>{{.Split}}{{if .HasQA}} &middot; fg {{printf "%.3f" .FG}} &middot; p {{printf "%.3f" .Prob}} &middot; L/R {{num .LR}}{{if eq .Est .Est}} &middot; est {{printf "%.3f" .Est}}{{end}}{{end}}{{if .Flags}}<br>{{range .Flags}}<span class="flag">{{.}}</span>{{end}}{{end}}</figcaption></figure>{{end}}
 `
 
 // parseTemplate compiles the page with its helper functions.
