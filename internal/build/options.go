@@ -57,6 +57,9 @@ type BackendInfo struct {
 	ModelMetadata map[string]string `json:"model_metadata,omitempty"`
 }
 
+// MaxBatch is the largest inference batch a build accepts.
+const MaxBatch = 256
+
 // Defaults returns the options of a plain `cxlseg build`.
 func Defaults() Options {
 	return Options{Backend: "auto", Batch: 8, Labels: catalog.LabelsCheXpert, Split: string(split.ModeCXLSeg),
@@ -73,7 +76,15 @@ func (o *Options) check() error {
 	if o.Reports == "" {
 		o.Reports = o.Mimic
 	}
-	if o.Batch <= 0 {
+	switch {
+	case o.Batch < 0 || o.Batch > MaxBatch:
+		return fmt.Errorf("batch %d outside 1..%d (each image of a batch holds about 1 MB of buffers per stage)", o.Batch, MaxBatch)
+	case o.Threads < 0:
+		return fmt.Errorf("threads %d: want 0 (all cores) or more", o.Threads)
+	case o.Workers < 0:
+		return fmt.Errorf("workers %d: want 0 (all cores) or more", o.Workers)
+	}
+	if o.Batch == 0 {
 		o.Batch = d.Batch
 	}
 	if o.Split == "" {

@@ -39,3 +39,28 @@ func TestCheckOutside(t *testing.T) {
 		}
 	}
 }
+
+// TestOptionRanges: out-of-range numbers are refused with the field named.
+func TestOptionRanges(t *testing.T) {
+	for _, tc := range []struct {
+		mod  func(*Options)
+		want string
+	}{
+		{func(o *Options) { o.Batch = 5000 }, "batch 5000"},
+		{func(o *Options) { o.Batch = -1 }, "batch -1"},
+		{func(o *Options) { o.Threads = -2 }, "threads -2"},
+		{func(o *Options) { o.Workers = -1 }, "workers -1"},
+	} {
+		o := Defaults()
+		o.Mimic, o.Out = "m", "o"
+		tc.mod(&o)
+		if err := o.check(); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("check: %v, want %q", err, tc.want)
+		}
+	}
+	o := Defaults()
+	o.Mimic, o.Out, o.Batch = "m", "o", 0
+	if err := o.check(); err != nil || o.Batch != Defaults().Batch {
+		t.Errorf("batch 0 (library default): %v, batch %d", err, o.Batch)
+	}
+}

@@ -48,6 +48,9 @@ func runBuild(env *Env, args []string) error {
 	if o.Mimic == "" || o.Out == "" {
 		return fmt.Errorf("%w: --mimic and --out are required", errUsage)
 	}
+	if o.Batch < 1 {
+		return fmt.Errorf("%w: --batch %d: want 1..%d", errUsage, o.Batch, build.MaxBatch)
+	}
 	o.Views = splitList(views)
 	o.Backend, o.ORTLib, o.CUDA = bc.Kind, bc.ORTLib, bc.CUDA
 	s, err := build.ShardFromEnv(shard, shards, os.Getenv)

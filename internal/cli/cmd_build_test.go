@@ -78,6 +78,7 @@ func TestBuildUsageErrors(t *testing.T) {
 		{[]string{"build", "--mimic", "x", "--out", "y", "--shard", "3/2"}, "shard"},
 		{[]string{"build", "--mimic", "x", "--out", "y", "extra"}, "unexpected argument"},
 		{[]string{"merge"}, "--out DIR is required"},
+		{[]string{"build", "--mimic", "x", "--out", "y", "--batch", "0"}, "--batch 0"},
 	}
 	for _, tt := range tests {
 		var o, e bytes.Buffer
