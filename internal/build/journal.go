@@ -27,6 +27,33 @@ type FileSum struct {
 	SHA256 string `json:"sha256"`
 }
 
+// Stamp identifies the version of an input file a journal entry was made
+// from: its size and modification time. A resumed run redoes an image
+// whose original no longer matches (replaced, rewritten, or another tree
+// built into the same --out).
+type Stamp struct {
+	Size  int64 `json:"size"`
+	MTime int64 `json:"mtime_ns"`
+}
+
+// stampOf returns path's stamp, nil when it cannot be stat'ed.
+func stampOf(path string) *Stamp {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil
+	}
+	return &Stamp{Size: st.Size(), MTime: st.ModTime().UnixNano()}
+}
+
+// sameStamp reports whether two stamps name the same file version (two
+// missing files count as the same).
+func sameStamp(a, b *Stamp) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
 // Entry is one journal line: the outcome of one image.
 type Entry struct {
 	DicomID string   `json:"id"`
@@ -37,6 +64,8 @@ type Entry struct {
 	QA      *QA      `json:"qa,omitempty"`
 	Seg     *FileSum `json:"seg,omitempty"`
 	Mask    *FileSum `json:"mask,omitempty"`
+	// Src is the stamp of the original when the image was processed.
+	Src *Stamp `json:"src,omitempty"`
 }
 
 // Journal is an append-only record of completed images. Each line is

@@ -186,7 +186,8 @@ func (p *pipeline) run(ctx context.Context) error {
 // the worker's reusable read buffer, returned (maybe grown).
 func (p *pipeline) pre(st stages, s *slot, rbuf []byte) []byte {
 	it := &s.item
-	if e, ok := p.prior[it.DicomID]; ok && p.stillValid(it, &e) {
+	s.src = stampOf(it.Source)
+	if e, ok := p.prior[it.DicomID]; ok && p.stillValid(it, &e, s.src) {
 		s.state = stateSkipped
 		return rbuf
 	}
@@ -326,7 +327,7 @@ func (p *pipeline) post(st stages, s *slot) {
 	}
 	qa := s.qa
 	s.entry = Entry{DicomID: it.DicomID, Status: StatusOK, Note: s.note, QA: &qa,
-		Seg: sum(s.segJPG.Bytes()), Mask: sum(s.mskJPG.Bytes())}
+		Seg: sum(s.segJPG.Bytes()), Mask: sum(s.mskJPG.Bytes()), Src: s.src}
 	s.state = stateDone
 }
 
@@ -336,9 +337,15 @@ func sum(b []byte) *FileSum {
 }
 
 // stillValid reports whether an earlier run's outcome for it can be kept:
-// a permanent exclusion, or outputs that exist with the journaled size and
-// a decodable 224x224 JPEG header.
-func (p *pipeline) stillValid(it *Item, e *Entry) bool {
+// the original is the version the entry was made from (src, its current
+// stamp, equals the journaled one; entries without one, from older
+// journals, are redone), and the outcome is a permanent exclusion or
+// outputs that exist with the journaled size and a decodable 224x224 JPEG
+// header.
+func (p *pipeline) stillValid(it *Item, e *Entry, src *Stamp) bool {
+	if !sameStamp(e.Src, src) {
+		return false
+	}
 	if e.Status == StatusExcluded {
 		return !retryable(e.Reason)
 	}

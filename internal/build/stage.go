@@ -44,6 +44,7 @@ type slot struct {
 	mskJPG bytes.Buffer
 	qa     QA
 	note   string
+	src    *Stamp // the original's stamp, journaled with the outcome
 
 	times [nStages]time.Duration
 }
@@ -79,6 +80,7 @@ func (s *slot) reset(it Item) {
 	s.mskJPG.Reset()
 	s.qa = QA{}
 	s.note = ""
+	s.src = nil
 	s.times = [nStages]time.Duration{}
 }
 
@@ -93,7 +95,7 @@ func (s *slot) addNote(n string) {
 // exclude marks s as left out with a reason.
 func (s *slot) exclude(reason, detail string) {
 	s.state = stateDone
-	s.entry = Entry{DicomID: s.item.DicomID, Status: StatusExcluded, Reason: reason, Detail: detail}
+	s.entry = Entry{DicomID: s.item.DicomID, Status: StatusExcluded, Reason: reason, Detail: detail, Src: s.src}
 }
 
 // excludeError is returned by a stage for bad input: the image is recorded
