@@ -59,9 +59,46 @@ func decompress(name string, src io.ReadCloser) (io.ReadCloser, error) {
 			return nil, fmt.Errorf("read %s: gzip header: %w", name, err)
 		}
 		// Concatenated gzip members are read as one stream (gzip's default).
-		return &readCloser{Reader: &pathErrReader{r: zr, path: name}, closers: []io.Closer{zr, src}}, nil
+		return &readCloser{Reader: &lineLimitReader{r: &pathErrReader{r: zr, path: name}, path: name, max: MaxLineBytes},
+			closers: []io.Closer{zr, src}}, nil
 	}
-	return &readCloser{Reader: br, closers: []io.Closer{src}}, nil
+	return &readCloser{Reader: &lineLimitReader{r: br, path: name, max: MaxLineBytes}, closers: []io.Closer{src}}, nil
+}
+
+// MaxLineBytes bounds one physical line of a MIMIC CSV or list (the longest
+// real metadata line is a few hundred bytes; a report quoted into a CSV is
+// split into lines too). A file without a newline in this many bytes (a
+// corrupt or hostile file, /dev/zero behind a .csv name) is refused before
+// any reader buffers it whole.
+const MaxLineBytes = 1 << 20
+
+// ErrLineTooLong is returned by readers of Open when a line exceeds
+// MaxLineBytes.
+var ErrLineTooLong = errors.New("line too long")
+
+// lineLimitReader fails once more than max bytes pass without a newline.
+type lineLimitReader struct {
+	r    io.Reader
+	path string
+	max  int
+	run  int // bytes since the last newline
+	line int // newlines seen
+}
+
+func (l *lineLimitReader) Read(b []byte) (int, error) {
+	n, err := l.r.Read(b)
+	for _, c := range b[:n] {
+		if c == '\n' {
+			l.run = 0
+			l.line++
+			continue
+		}
+		l.run++
+		if l.run > l.max {
+			return 0, fmt.Errorf("%s: line %d: %w (over %d bytes without a newline)", l.path, l.line+1, ErrLineTooLong, l.max)
+		}
+	}
+	return n, err
 }
 
 // pathErrReader names the file in decompression errors, which otherwise

@@ -387,3 +387,30 @@ func TestLocateSymlinkRoot(t *testing.T) {
 		t.Errorf("Locate(symlink) = %+v, %v", f, err)
 	}
 }
+
+// TestLineLimit: a CSV (plain or gzip) with a line longer than
+// MaxLineBytes is refused with the file and line named, without reading
+// the rest.
+func TestLineLimit(t *testing.T) {
+	dir := t.TempDir()
+	long := "dicom_id,subject_id\n" + strings.Repeat("x", MaxLineBytes+10) + "\n"
+	plain := filepath.Join(dir, "m.csv")
+	os.WriteFile(plain, []byte(long), 0o644)
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(long))
+	zw.Close()
+	packed := filepath.Join(dir, "m.csv.gz")
+	os.WriteFile(packed, gz.Bytes(), 0o644)
+	for _, p := range []string{plain, packed} {
+		rc, err := Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = io.ReadAll(rc)
+		rc.Close()
+		if !errors.Is(err, ErrLineTooLong) || !strings.Contains(err.Error(), "line 2") {
+			t.Errorf("%s: %v, want ErrLineTooLong at line 2", p, err)
+		}
+	}
+}
