@@ -132,7 +132,7 @@ func FuzzReportName(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, name string) {
-		sub, stu, ok := parseReportName(name)
+		sub, stu, ok := ParseReportName(name)
 		if !ok {
 			return
 		}

@@ -93,8 +93,9 @@ type ReportZip struct {
 }
 
 // OpenReportZip opens and indexes a reports zip. Entries whose names do
-// not look like pXX/pSUBJECT/sSTUDY.txt are ignored; when two entries name
-// the same study, the first in the archive wins.
+// not look like pXX/pSUBJECT/sSTUDY.txt (clean relative slash paths only)
+// are ignored; two entries for the same study are an error naming both
+// (ErrDuplicateReport).
 func OpenReportZip(path string) (*ReportZip, error) {
 	file, err := safeio.Open(path)
 	if err != nil {
@@ -112,23 +113,39 @@ func OpenReportZip(path string) (*ReportZip, error) {
 	}
 	z := &ReportZip{path: path, f: file, zr: zr, index: make(map[string]*zip.File, len(zr.File))}
 	for _, f := range zr.File {
-		sub, stu, ok := parseReportName(f.Name)
+		sub, stu, ok := ParseReportName(f.Name)
 		if !ok {
 			continue
 		}
 		key := sub + "/" + stu
-		if _, dup := z.index[key]; !dup {
-			z.index[key] = f
+		if prev, dup := z.index[key]; dup {
+			file.Close()
+			return nil, fmt.Errorf("open reports %s: entries %q and %q are both the report of study %s: %w", path, prev.Name, f.Name, stu, ErrDuplicateReport)
 		}
+		z.index[key] = f
 	}
 	return z, nil
 }
 
 // parseReportName extracts the ids from a name ending in
 // pXX/pSUBJECT/sSTUDY.txt, checking that pXX matches the subject.
-func parseReportName(name string) (subject, study string, ok bool) {
-	name = strings.ReplaceAll(name, `\`, "/")
+// ParseReportName recognises a report file's slash path (relative, in a
+// tree or a zip): .../pXX/pSUBJECT/sSTUDY.txt with valid ids and the right
+// top folder, and returns the ids. Names with a backslash, a leading slash
+// or an empty, "." or ".." element are refused.
+func ParseReportName(name string) (subject, study string, ok bool) {
+	// Only clean relative slash paths: no backslash, no leading slash, no
+	// empty, "." or ".." element (a name such as ../../files/p10/... must
+	// not pass for a study's report).
+	if strings.Contains(name, `\`) || strings.HasPrefix(name, "/") {
+		return "", "", false
+	}
 	parts := strings.Split(name, "/")
+	for _, p := range parts {
+		if p == "" || p == "." || p == ".." {
+			return "", "", false
+		}
+	}
 	if len(parts) < 3 {
 		return "", "", false
 	}
@@ -148,6 +165,10 @@ func parseReportName(name string) (subject, study string, ok bool) {
 	}
 	return subject, study, true
 }
+
+// ErrDuplicateReport is returned when a reports zip holds two entries for
+// one study: which text is the report cannot be decided.
+var ErrDuplicateReport = errors.New("duplicate report entries")
 
 // Len returns the number of indexed reports.
 func (z *ReportZip) Len() int { return len(z.index) }

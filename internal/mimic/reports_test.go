@@ -100,3 +100,26 @@ func TestOpenReportsErrors(t *testing.T) {
 		t.Errorf("corrupt zip: %v", err)
 	}
 }
+
+// TestReportZipHostileNames: only clean relative names count as a study's
+// report, and two entries for one study are an error naming both.
+func TestReportZipHostileNames(t *testing.T) {
+	text := " FINAL REPORT\n IMPRESSION: clear.\n"
+	p := writeZip(t, map[string]string{"files/p10/p10000032/s50414267.txt": text, "../../files/p10/p10000033/s50000001.txt": text,
+		"/files/p10/p10000034/s50000002.txt": text, `files\p10\p10000035\s50000003.txt`: text, "files/p10/./p10000036/s50000004.txt": text})
+	z, err := OpenReportZip(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer z.Close()
+	if z.Len() != 1 {
+		t.Errorf("%d reports indexed, want only the clean name", z.Len())
+	}
+	if _, err := z.Report("10000033", "50000001"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("../ entry taken as a report: %v", err)
+	}
+	p = writeZip(t, map[string]string{"files/p10/p10000032/s50414267.txt": text, "copy/files/p10/p10000032/s50414267.txt": text})
+	if _, err := OpenReportZip(p); !errors.Is(err, ErrDuplicateReport) || !strings.Contains(err.Error(), "copy/files") {
+		t.Errorf("duplicate entries: %v", err)
+	}
+}

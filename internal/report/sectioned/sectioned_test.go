@@ -3,6 +3,8 @@ package sectioned
 import (
 	"archive/zip"
 	"bytes"
+	"cxlseg/internal/mimic"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -143,5 +145,20 @@ func TestWalkMissing(t *testing.T) {
 	os.WriteFile(bad, []byte("PK\x03\x04 truncated"), 0o644)
 	if err := Walk(bad, func(string, string, []byte) error { return nil }); err == nil || !strings.Contains(err.Error(), bad) {
 		t.Errorf("corrupt zip: %v", err)
+	}
+}
+
+// TestWalkRefusesDuplicates: two files for one study (here in two copies of
+// files/) are an error naming both, not two conflicting rows.
+func TestWalkRefusesDuplicates(t *testing.T) {
+	root := t.TempDir()
+	for _, top := range []string{"files", "copy/files"} {
+		d := filepath.Join(root, top, "p10", "p10000032")
+		os.MkdirAll(d, 0o755)
+		os.WriteFile(filepath.Join(d, "s50414267.txt"), []byte(" IMPRESSION: clear.\n"), 0o644)
+	}
+	err := Walk(root, func(study, where string, text []byte) error { return nil })
+	if !errors.Is(err, mimic.ErrDuplicateReport) || !strings.Contains(err.Error(), "copy/files") {
+		t.Errorf("Walk over duplicate reports: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package sectioned
 
 import (
 	"archive/zip"
+	"cxlseg/internal/safeio"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -31,29 +32,26 @@ type reportName struct {
 	file           *zip.File
 }
 
-// parseName recognises .../pXX/pSUBJECT/sSTUDY.txt.
+// parseName recognises a report's name with mimic.ParseReportName.
 func parseName(name string) (reportName, bool) {
-	parts := strings.Split(strings.ReplaceAll(name, `\`, "/"), "/")
-	if len(parts) < 3 {
+	subID, stuID, ok := mimic.ParseReportName(name)
+	if !ok {
 		return reportName{}, false
 	}
-	top, ps, ss := parts[len(parts)-3], parts[len(parts)-2], parts[len(parts)-1]
-	if !strings.HasPrefix(ps, "p") || !strings.HasPrefix(ss, "s") || !strings.HasSuffix(ss, ".txt") {
-		return reportName{}, false
-	}
-	subID, stuID := ps[1:], strings.TrimSuffix(ss[1:], ".txt")
-	sub, err := mimic.ParseID(subID)
-	if err != nil {
-		return reportName{}, false
-	}
-	stu, err := mimic.ParseID(stuID)
-	if err != nil {
-		return reportName{}, false
-	}
-	if want := ("p" + subID)[:min(3, len(subID)+1)]; top != want {
-		return reportName{}, false
-	}
+	sub, _ := mimic.ParseID(subID)
+	stu, _ := mimic.ParseID(stuID)
 	return reportName{subject: sub, study: stu, studyID: stuID, path: name}, true
+}
+
+// checkUnique returns an error naming both files when two sorted names are
+// the report of the same study: which text is the report cannot be decided.
+func checkUnique(names []reportName, where string) error {
+	for i := 1; i < len(names); i++ {
+		if a, b := names[i-1], names[i]; a.subject == b.subject && a.study == b.study {
+			return fmt.Errorf("reports %s: %q and %q are both the report of study %s: %w", where, a.path, b.path, b.studyID, mimic.ErrDuplicateReport)
+		}
+	}
+	return nil
 }
 
 func sortNames(names []reportName) {
@@ -106,6 +104,9 @@ func walkDir(root string, visit VisitFunc) error {
 		return err
 	}
 	sortNames(names)
+	if err := checkUnique(names, root); err != nil {
+		return err
+	}
 	for _, n := range names {
 		text, err := readFile(n.path)
 		if err != nil {
@@ -119,7 +120,7 @@ func walkDir(root string, visit VisitFunc) error {
 }
 
 func readFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := safeio.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read report: %w", err)
 	}
@@ -139,11 +140,19 @@ func readLimited(r io.Reader, where string) ([]byte, error) {
 }
 
 func walkZip(path string, visit VisitFunc) error {
-	zr, err := zip.OpenReader(path)
+	file, err := safeio.Open(path)
 	if err != nil {
 		return fmt.Errorf("open reports %s: %w", path, err)
 	}
-	defer zr.Close()
+	defer file.Close()
+	st, err := file.Stat()
+	if err != nil {
+		return fmt.Errorf("open reports %s: %w", path, err)
+	}
+	zr, err := zip.NewReader(file, st.Size())
+	if err != nil {
+		return fmt.Errorf("open reports %s: %w", path, err)
+	}
 	var names []reportName
 	for _, f := range zr.File {
 		if f.FileInfo().IsDir() {
@@ -155,6 +164,9 @@ func walkZip(path string, visit VisitFunc) error {
 		}
 	}
 	sortNames(names)
+	if err := checkUnique(names, path); err != nil {
+		return err
+	}
 	for _, n := range names {
 		where := path + ":" + n.path
 		if n.file.UncompressedSize64 > maxReportBytes {
