@@ -46,6 +46,7 @@ func commands() []command {
 		{"train", "train a lung segmentation model", runTrain},
 		{"eval", "evaluate a model on images with lung masks", runEval},
 		{"export-onnx", "write a model as an ONNX file", runExportONNX},
+		{"qa-calibrate", "fit the mask quality estimate (est_dice) on eval output and report its accuracy", runQACalibrate},
 		{"build", "build the CXLSeg dataset from a MIMIC-CXR-JPG tree", runBuild},
 		{"merge", "join shard outputs of build into the final CSVs", runMerge},
 		{"demo", "run sample then build on the bundled images into ./cxlseg-demo", runDemo},
