@@ -25,6 +25,7 @@ func runLabel(env *Env, args []string) error {
 	strictNF := fs.Bool("chexpert-no-finding", false, "No Finding as the CheXpert labeler sets it (ignores findings outside the 14 labels)")
 	out := fs.String("out", "", "output CSV (default: standard output)")
 	evalIU := fs.String("eval-iu", "", "evaluate on the IU X-ray CSV with MeSH labels and print the table")
+	iuPart := fs.String("iu-part", label.IUAll, "with --eval-iu: all, dev (the reports the rules are tuned on) or heldout (about 30 %, by a hash of uid)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -39,7 +40,7 @@ func runLabel(env *Env, args []string) error {
 			return err
 		}
 		defer f.Close()
-		res, err := label.EvaluateIU(f, *evalIU, l, false)
+		res, err := label.EvaluateIU(f, *evalIU, l, false, *iuPart)
 		if err != nil {
 			return err
 		}
