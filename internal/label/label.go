@@ -3,6 +3,7 @@ package label
 import (
 	"fmt"
 	"strings"
+	"unicode"
 
 	"cxlseg/internal/chexpert"
 )
@@ -157,7 +158,13 @@ func compile(list []string) []phrase {
 }
 
 // Label returns the 14 labels of one report text.
+//
+// A text with no word (empty, or only spaces and punctuation) says nothing:
+// every label stays blank, No Finding included.
 func (l *Labeler) Label(text string) Values {
+	if !strings.ContainsFunc(text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+		return Values{}
+	}
 	return l.aggregate(l.Mentions(text))
 }
 

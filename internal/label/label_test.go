@@ -197,3 +197,20 @@ func TestCheXpertNoFindingOption(t *testing.T) {
 		t.Errorf("CheXpert rule: No Finding = %q, want 1.0", got)
 	}
 }
+
+// TestNoWordsNoLabels: an empty or whitespace-only report gets no label,
+// not No Finding.
+func TestNoWordsNoLabels(t *testing.T) {
+	l := New(ModeCheXpert)
+	for _, text := range []string{"", "   \n\t ", " ___ \n . ,"} {
+		v := l.Label(text)
+		for _, name := range []string{"No Finding", "Pneumothorax"} {
+			if got, _ := v.Get(name); got != "" {
+				t.Errorf("Label(%q): %s = %q, want blank", text, name, got)
+			}
+		}
+	}
+	if got, _ := l.Label("Lungs are clear.").Get("No Finding"); got != "1.0" {
+		t.Errorf("a normal report lost No Finding: %q", got)
+	}
+}
