@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 )
 
 // Names of MIMIC-CXR-JPG files, without the optional .gz.
@@ -89,6 +90,12 @@ func (m *MetadataReader) Next() (MetadataRow, error) {
 		row.Subject, row.Study = 0, 0
 		return row, nil
 	}
+	if i, why := badText(rec); why != "" {
+		row.Err = &RowError{File: m.t.path, Line: row.Line, DicomID: row.DicomID, SubjectID: row.SubjectID, StudyID: row.StudyID,
+			Reason: ReasonBadText, Detail: fmt.Sprintf("column %s %s", m.t.header[i], why)}
+		row.Subject, row.Study = 0, 0
+		return row, nil
+	}
 	if first, dup := m.seen[row.DicomID]; dup {
 		row.Err = &RowError{File: m.t.path, Line: row.Line, DicomID: row.DicomID, SubjectID: row.SubjectID, StudyID: row.StudyID,
 			Reason: ReasonDuplicate, Detail: fmt.Sprintf("duplicate dicom_id %q (first on line %d)", row.DicomID, first)}
@@ -98,6 +105,24 @@ func (m *MetadataReader) Next() (MetadataRow, error) {
 	// in memory for every row, kept or not.
 	m.seen[strings.Clone(row.DicomID)] = row.Line
 	return row, nil
+}
+
+// badText returns the first field holding a NUL or another control
+// character (tab, CR and LF aside) or invalid UTF-8, with what is wrong:
+// such bytes would be copied into the output CSVs, where readers choke on
+// them or silently mangle them.
+func badText(rec []string) (int, string) {
+	for i, f := range rec {
+		if !utf8.ValidString(f) {
+			return i, "is not valid UTF-8"
+		}
+		for _, r := range f {
+			if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f {
+				return i, fmt.Sprintf("holds control character %U", r)
+			}
+		}
+	}
+	return -1, ""
 }
 
 // Close closes the underlying file.

@@ -414,3 +414,29 @@ func TestLineLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestMetadataBadText: a NUL byte, another control character or invalid
+// UTF-8 in any field makes the row a bad_text row error naming the column,
+// so no such byte reaches the output CSVs.
+func TestMetadataBadText(t *testing.T) {
+	head := "dicom_id,subject_id,study_id,PerformedProcedureStepDescription,ViewPosition\n"
+	good := "02aa804e-bde0afdd-112c0b34-7bc16630-4e384014,10000032,50414267,CHEST (PA AND LAT),PA\n"
+	for name, row := range map[string]string{
+		"nul":     "12aa804e-bde0afdd-112c0b34-7bc16630-4e384014,10000032,50414267,CHEST\x00,PA\n",
+		"control": "12aa804e-bde0afdd-112c0b34-7bc16630-4e384014,10000032,50414267,CHEST\x1b[31m,PA\n",
+		"latin1":  "12aa804e-bde0afdd-112c0b34-7bc16630-4e384014,10000032,50414267,CH\xe9ST,PA\n",
+	} {
+		r, err := NewMetadataReader(name, strings.NewReader(head+good+row))
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, err := r.Next()
+		if err != nil || first.Err != nil {
+			t.Fatalf("%s: good row: %v %v", name, err, first.Err)
+		}
+		second, err := r.Next()
+		if err != nil || second.Err == nil || second.Err.Reason != ReasonBadText || !strings.Contains(second.Err.Detail, "PerformedProcedureStepDescription") {
+			t.Errorf("%s: %v, row error %+v; want bad_text naming the column", name, err, second.Err)
+		}
+	}
+}

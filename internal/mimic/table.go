@@ -135,6 +135,7 @@ const (
 	ReasonDuplicate = "duplicate"
 	ReasonBadSplit  = "bad_split"
 	ReasonBadLabel  = "bad_label"
+	ReasonBadText   = "bad_text"
 )
 
 // Error gives "file: line N: detail".
