@@ -9,12 +9,15 @@
 //
 //  1. bad_id: subject_id or study_id not a canonical number, or a
 //     dicom_id that is not a safe file name (see mimic.CheckDicomID);
-//  2. duplicate: a dicom_id already seen earlier in the metadata file;
-//  3. not_frontal: ViewPosition outside Options.Views (default AP, PA);
-//  4. missing_image: not in IMAGE_FILENAMES, or not a file under the root;
-//  5. id_mismatch: the split file gives the image another subject/study;
-//  6. no_split: absent from the split file, when Options.RequireSplit;
-//  7. no_report, report_unreadable, report_not_utf8, empty_report: the
+//  2. bad_text: a field holds a NUL or another control character, or
+//     invalid UTF-8 (it would reach the output CSVs);
+//  3. duplicate: a dicom_id already seen earlier in the metadata file;
+//  4. not_frontal: ViewPosition outside Options.Views (default AP, PA);
+//  5. missing_image: not in IMAGE_FILENAMES, or not under the root;
+//     not_regular_file: the path is a folder, FIFO, device or socket;
+//  6. id_mismatch: the split file gives the image another subject/study;
+//  7. no_split: absent from the split file, when Options.RequireSplit;
+//  8. no_report, report_unreadable, report_not_utf8, empty_report: the
 //     study's report is missing, cannot be read, is not UTF-8 (policy
 //     "exclude", the default) or its chosen text is empty. As in the
 //     CXLSeg paper, images without a usable report are dropped.
