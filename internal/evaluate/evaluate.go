@@ -97,16 +97,12 @@ func Run(ctx context.Context, items []lungdata.Item, opts Options) (*Result, err
 		bn := min(batch, len(items)-b0)
 		for j := range bn {
 			it := items[b0+j]
-			img, err := ld.Image(it)
+			img, m, err := ld.Pair(it)
 			if err != nil {
 				return nil, err
 			}
 			if err := pp.Apply(in[j*n:(j+1)*n], img); err != nil {
 				return nil, fmt.Errorf("%s: %w", it.Image, err)
-			}
-			m, err := ld.Mask(it)
-			if err != nil {
-				return nil, err
 			}
 			if err := pp.Mask(truth[j*n:(j+1)*n], m); err != nil {
 				return nil, fmt.Errorf("%s: %w", it.Masks[0], err)

@@ -2,6 +2,7 @@ package lungdata
 
 import (
 	"bytes"
+	"cxlseg/internal/safeio"
 	"errors"
 	"fmt"
 	"image"
@@ -9,7 +10,6 @@ import (
 	"image/gif"
 	"image/png"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -29,6 +29,30 @@ func NewLoader() *Loader { return &Loader{dec: imgproc.NewDecoder()} }
 // is valid until its next call.
 func (l *Loader) Image(it Item) (*image.Gray, error) {
 	return l.decode(it.Image)
+}
+
+// MaxPixels bounds the pixels of one image or mask file (50 million: the
+// largest chest radiographs, Montgomery's 4892x4020, have 20 million); the
+// size is read from the header before anything is decoded.
+const MaxPixels = 50_000_000
+
+// Pair decodes an item's mask, then its image, and checks that they belong
+// together: the mask must have the image's aspect ratio within 1 % (masks
+// at another resolution, such as SCR's 1024 px masks of 2048 px JSRT
+// images, are fine; both are resized to the model size). The image may be
+// owned by the Loader, valid until its next call; the mask is new.
+func (l *Loader) Pair(it Item) (img, mask *image.Gray, err error) {
+	if mask, err = l.Mask(it); err != nil {
+		return nil, nil, err
+	}
+	if img, err = l.Image(it); err != nil {
+		return nil, nil, err
+	}
+	iw, ih, mw, mh := img.Rect.Dx(), img.Rect.Dy(), mask.Rect.Dx(), mask.Rect.Dy()
+	if math.Abs(float64(iw)*float64(mh)/(float64(ih)*float64(mw))-1) > 0.01 {
+		return nil, nil, fmt.Errorf("%s: mask %s is %dx%d but the image %s is %dx%d: not the same picture", it.ID, it.Masks[0], mw, mh, it.Image, iw, ih)
+	}
+	return img, mask, nil
 }
 
 // Mask decodes an item's mask files, binarises each (a pixel is lung when
@@ -75,11 +99,21 @@ func (l *Loader) Mask(it Item) (*image.Gray, error) {
 
 // decode reads one file by extension.
 func (l *Loader) decode(path string) (*image.Gray, error) {
-	data, err := os.ReadFile(path)
+	data, err := safeio.ReadInto(path, nil, safeio.MaxImageBytes)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
-	switch strings.ToLower(filepath.Ext(path)) {
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext == ".png" || ext == ".gif" {
+		cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", path, err)
+		}
+		if int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
+			return nil, fmt.Errorf("read %s: %dx%d is over the %d-pixel limit", path, cfg.Width, cfg.Height, MaxPixels)
+		}
+	}
+	switch ext {
 	case ".img":
 		g, err := DecodeJSRT(data)
 		if err != nil {

@@ -1,7 +1,11 @@
 package lungdata
 
 import (
+	"bytes"
 	"cxlseg/internal/testenv"
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/gif"
@@ -298,26 +302,63 @@ func TestRealIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(l.Items) < 1700 { // 1,763 at the time of writing
-		t.Errorf("%d items, want about 1,763", len(l.Items))
+	// Train images per source as index.csv fixes them (2,467 images in all).
+	want := map[string]int{"covid-radiography-viral-pneumonia": 1076, "v7labs-covid": 303, "montgomery": 111, "shenzhen": 453}
+	got := map[string]int{}
+	for _, it := range Filter(l.Items, Train) {
+		got[it.Source]++
 	}
-	if n := len(Filter(l.Items, Train)); n != 1379 {
-		t.Errorf("%d train items, want 1379", n)
+	if len(l.Items) != 2467 || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("%d items, train by source %v; want 2467 and %v", len(l.Items), got, want)
 	}
 	ld := NewLoader()
-	for _, it := range l.Items[:3] {
-		img, err := ld.Image(it)
+	for _, src := range []string{"covid-radiography-viral-pneumonia", "v7labs-covid", "montgomery", "shenzhen"} {
+		it := Filter(l.Items, Test, src)[0]
+		img, m, err := ld.Pair(it)
 		if err != nil {
 			t.Fatal(err)
 		}
-		w, h := img.Rect.Dx(), img.Rect.Dy()
-		m, err := ld.Mask(it)
-		if err != nil {
-			t.Fatal(err)
+		if m.Rect.Dx() != img.Rect.Dx() || m.Rect.Dy() != img.Rect.Dy() {
+			t.Errorf("%s: image %v, mask %v", it.ID, img.Rect, m.Rect)
 		}
-		if m.Rect.Dx() != w || m.Rect.Dy() != h {
-			t.Errorf("%s: image %dx%d, mask %v", it.ID, w, h, m.Rect)
-		}
+	}
+}
+
+// TestPairRefusesForeignMask: a mask of another aspect ratio than its image
+// is an error naming both files; one at another resolution is accepted.
+func TestPairRefusesForeignMask(t *testing.T) {
+	root := t.TempDir()
+	writeGray(t, filepath.Join(root, "img.png"), 64, 48, grad)
+	writeGray(t, filepath.Join(root, "half.png"), 32, 24, grad)
+	writeGray(t, filepath.Join(root, "square.png"), 48, 48, grad)
+	ld := NewLoader()
+	it := Item{ID: "x", Image: filepath.Join(root, "img.png"), Masks: []string{filepath.Join(root, "half.png")}}
+	if _, _, err := ld.Pair(it); err != nil {
+		t.Errorf("half-resolution mask: %v", err)
+	}
+	it.Masks = []string{filepath.Join(root, "square.png")}
+	if _, _, err := ld.Pair(it); err == nil || !strings.Contains(err.Error(), "square.png") || !strings.Contains(err.Error(), "img.png") {
+		t.Errorf("mask of another shape: %v", err)
+	}
+}
+
+// TestPixelLimit: a PNG whose header claims more than MaxPixels is refused
+// before it is decoded.
+func TestPixelLimit(t *testing.T) {
+	var buf bytes.Buffer
+	// A valid 30000x30000 1-bit PNG compresses to a few kB.
+	img := image.NewGray(image.Rect(0, 0, 30000, 2))
+	png.Encode(&buf, img)
+	b := buf.Bytes()
+	// Patch the IHDR height (bytes 20-23) to 30000 and its CRC: the
+	// header now claims 900 million pixels, and the limit must fire before
+	// any decode.
+	binary.BigEndian.PutUint32(b[20:24], 30000)
+	binary.BigEndian.PutUint32(b[29:33], crc32.ChecksumIEEE(b[12:29]))
+	p := filepath.Join(t.TempDir(), "big.png")
+	os.WriteFile(p, b, 0o644)
+	if _, err := NewLoader().decode(p); err == nil || !strings.Contains(err.Error(), "pixel limit") {
+		t.Errorf("30000x30000 PNG: %v", err)
 	}
 }
 

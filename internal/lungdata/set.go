@@ -82,7 +82,7 @@ feed:
 
 func (s *Set) loadOne(ld *Loader, pp *preprocess.Preprocessor, i int) error {
 	it := s.Items[i]
-	img, err := ld.Image(it)
+	img, m, err := ld.Pair(it)
 	if err != nil {
 		return err
 	}
@@ -91,10 +91,6 @@ func (s *Set) loadOne(ld *Loader, pp *preprocess.Preprocessor, i int) error {
 		return fmt.Errorf("%s: %w", it.Image, err)
 	}
 	copy(s.Image(i), g.Pix)
-	m, err := ld.Mask(it)
-	if err != nil {
-		return err
-	}
 	if err := pp.Mask(s.Mask(i), m); err != nil {
 		return fmt.Errorf("%s: %w", it.Masks[0], err)
 	}
