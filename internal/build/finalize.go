@@ -8,7 +8,6 @@ import (
 
 	"cxlseg/internal/catalog"
 	"cxlseg/internal/cxlcsv"
-	"cxlseg/internal/maskqa"
 	"cxlseg/internal/split"
 )
 
@@ -54,7 +53,13 @@ func join(cat *catalog.Catalog, s Shard, entries map[string]Entry) (*outcome, er
 			missing = append(missing, r.DicomID)
 		case e.Status == StatusOK:
 			o.records = append(o.records, *r)
-			o.qa = append(o.qa, e.QA)
+			q := e.QA
+			if q != nil && e.Note != "" {
+				qn := *q
+				qn.Note = e.Note
+				q = &qn
+			}
+			o.qa = append(o.qa, q)
 		default:
 			o.exclusions = append(o.exclusions, catalog.Exclusion{DicomID: r.DicomID, SubjectID: r.SubjectID,
 				StudyID: r.StudyID, Reason: e.Reason, Detail: e.Detail})
@@ -120,7 +125,7 @@ func writeDataset(dir string, cat *catalog.Catalog, o *outcome, mode string, see
 func writeQA(path string, rs []catalog.Record, qa []*QA) error {
 	var b strings.Builder
 	w := csv.NewWriter(&b)
-	w.Write(maskqa.Header())
+	w.Write(qaHeader())
 	for i := range rs {
 		r := &rs[i]
 		q := qa[i]

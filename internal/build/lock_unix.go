@@ -12,7 +12,9 @@ import (
 // lockDir takes an exclusive lock on dir/lock so two processes never run
 // the same shard into one journal (a Slurm requeue racing the original,
 // say). The kernel drops the lock when the process dies, even by SIGKILL,
-// so a killed run never leaves a stale lock.
+// so a killed run never leaves a stale lock. unlock removes the file while
+// still holding the lock (a process that opened it meanwhile fails its
+// non-blocking lock and says so), so a finished or failed run leaves none.
 func lockDir(dir string) (unlock func(), err error) {
 	path := filepath.Join(dir, "lock")
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
@@ -23,5 +25,8 @@ func lockDir(dir string) (unlock func(), err error) {
 		f.Close()
 		return nil, fmt.Errorf("lock %s: another cxlseg build is running on this shard (%w)", path, err)
 	}
-	return func() { f.Close() }, nil
+	return func() {
+		os.Remove(path)
+		f.Close()
+	}, nil
 }

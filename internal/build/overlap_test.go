@@ -1,6 +1,9 @@
 package build
 
 import (
+	"context"
+	"cxlseg/internal/segment"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,5 +65,25 @@ func TestOptionRanges(t *testing.T) {
 	o.Mimic, o.Out, o.Batch = "m", "o", 0
 	if err := o.check(); err != nil || o.Batch != Defaults().Batch {
 		t.Errorf("batch 0 (library default): %v, batch %d", err, o.Batch)
+	}
+}
+
+// TestFailedStartLeavesNoState: a build that fails before its first image
+// (here: the backend cannot open) leaves no lock and no empty state
+// folders.
+func TestFailedStartLeavesNoState(t *testing.T) {
+	dir := t.TempDir()
+	root, out := filepath.Join(dir, "mimic"), filepath.Join(dir, "out")
+	writeMiniMimic(t, root, 3, nil)
+	o := testOptions(root, out, 0)
+	o.OpenBackend = func(*Options) (segment.Backend, BackendInfo, error) {
+		return nil, BackendInfo{}, errors.New("no backend here")
+	}
+	if _, err := Run(context.Background(), o); err == nil {
+		t.Fatal("build without a backend succeeded")
+	}
+	if _, err := os.Stat(filepath.Join(out, StateDir)); !os.IsNotExist(err) {
+		ents, _ := filepath.Glob(filepath.Join(out, StateDir, "*", "*"))
+		t.Errorf("state left after a failed start: %v", ents)
 	}
 }

@@ -12,7 +12,14 @@ import (
 // single run.
 type QA struct {
 	Fields []string `json:"fields"`
+	// Note is the journal entry's note (a colour JPEG converted to gray,
+	// a size that disagrees with the metadata...), joined in when the CSV
+	// is written; the journal keeps it in Entry.Note.
+	Note string `json:"-"`
 }
+
+// qaHeader is CXLSeg-qa.csv's header: maskqa's columns, then notes.
+func qaHeader() []string { return append(maskqa.Header(), "notes") }
 
 // qaOf captures a maskqa result.
 func qaOf(r *maskqa.Result) QA {
@@ -31,7 +38,7 @@ func (q *QA) Flags() []string {
 func qaRow(it *Item, q *QA) []string {
 	row := []string{it.DicomID, it.SubjectID, it.StudyID, it.DicomPath}
 	if q == nil || len(q.Fields) != len(maskqa.Header())-4 {
-		return append(row, make([]string, len(maskqa.Header())-4)...)
+		return append(row, make([]string, len(qaHeader())-4)...)
 	}
-	return append(row, q.Fields...)
+	return append(append(row, q.Fields...), q.Note)
 }

@@ -62,7 +62,13 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
+	defer func() {
+		unlock()
+		// A run that failed before writing anything leaves no empty
+		// state folders (Remove fails on a folder with content).
+		os.Remove(shardDir)
+		os.Remove(filepath.Join(o.Out, StateDir))
+	}()
 
 	cat, inputs, err := loadCatalog(ctx, &o)
 	if err != nil {

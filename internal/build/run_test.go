@@ -70,6 +70,16 @@ func TestRunBadInputs(t *testing.T) {
 	if res.Stats.Notes != 2 {
 		t.Errorf("%d images kept with a note, want 2 (RGB, size mismatch)", res.Stats.Notes)
 	}
+	// The notes reach CXLSeg-qa.csv, not only the journal.
+	notes := map[string]bool{}
+	for _, r := range qa[1:] {
+		if n := r[len(qa[0])-1]; n != "" {
+			notes[n] = true
+		}
+	}
+	if qa[0][len(qa[0])-1] != "notes" || len(notes) != 2 {
+		t.Errorf("CXLSeg-qa.csv notes column %q holds %v, want the 2 notes", qa[0][len(qa[0])-1], notes)
+	}
 	m, err := readManifest(filepath.Join(out, ManifestFile))
 	if err != nil {
 		t.Fatal(err)
