@@ -41,7 +41,8 @@ type Dataset struct {
 
 // Open reads the dataset in dir. CXLSeg-split.csv, CXLSeg-segmented.csv,
 // CXLSeg-mask.csv and CXLSeg-metadata.csv are required; CXLSeg-qa.csv,
-// CXLSeg-exclusions.csv and manifest.json are read when present. Every
+// CXLSeg-exclusions.csv and manifest.json are read when present. A folder
+// cxlseg build has not finished (see ErrIncomplete) is refused. Every
 // image of CXLSeg-segmented.csv must have a row in the split, mask and
 // metadata files; rows of those files for other images are ignored. A
 // malformed file gives an error naming the file and row.
@@ -51,6 +52,14 @@ func Open(dir string) (*Dataset, error) {
 		return nil, fmt.Errorf("open dataset %s: %w", dir, err)
 	}
 	d := &Dataset{dir: abs}
+	// The manifest first: a folder the build has not finished is refused
+	// before its half-written files are parsed.
+	if d.manifest, err = readManifest(filepath.Join(abs, ManifestFile)); err != nil {
+		return nil, err
+	}
+	if err := checkComplete(abs, d.manifest); err != nil {
+		return nil, err
+	}
 
 	var segs []segRow
 	var splits map[string]Split
@@ -78,9 +87,6 @@ func Open(dir string) (*Dataset, error) {
 		if rd.file == QAFile {
 			d.hasQA = found
 		}
-	}
-	if d.manifest, err = readManifest(filepath.Join(abs, ManifestFile)); err != nil {
-		return nil, err
 	}
 
 	d.metaHeader = meta.header
@@ -128,6 +134,32 @@ func readFile(path string, optional bool, read func(string, io.Reader) error) (f
 		return false, err
 	}
 	return true, nil
+}
+
+// ErrIncomplete is returned by Open for a folder that cxlseg build has not
+// finished writing.
+var ErrIncomplete = errors.New("incomplete dataset")
+
+// buildStateDir is where cxlseg build keeps its journals while it runs;
+// the build writes manifest.json last, with status "complete".
+const buildStateDir = "shards"
+
+// checkComplete refuses a dataset cxlseg build did not finish: a manifest
+// whose status is not "complete", or build state without a manifest (a
+// build stopped while writing the final files, by a full disk say). A
+// folder with neither, such as the published CXLSeg, is accepted.
+func checkComplete(dir string, manifest map[string]any) error {
+	const hint = "run the same cxlseg build command again to finish it (it resumes)"
+	if manifest != nil {
+		if st, _ := manifest["status"].(string); st != "complete" {
+			return fmt.Errorf("open dataset %s: %w: manifest.json says status %q; %s", dir, ErrIncomplete, st, hint)
+		}
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(dir, buildStateDir)); err == nil {
+		return fmt.Errorf("open dataset %s: %w: cxlseg build state (%s/) but no manifest.json, which the build writes last; %s", dir, ErrIncomplete, buildStateDir, hint)
+	}
+	return nil
 }
 
 // readManifest reads manifest.json as a generic JSON object; nil when the

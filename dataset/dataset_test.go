@@ -1,6 +1,8 @@
 package dataset_test
 
 import (
+	"bytes"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -328,5 +330,25 @@ func TestOpenEmptyDataset(t *testing.T) {
 	}
 	if ds.Len() != 0 || ds.Count(dataset.Train) != 0 {
 		t.Errorf("Len %d", ds.Len())
+	}
+}
+
+// TestOpenRefusesIncomplete: a manifest that is not "complete", or cxlseg
+// build state without a manifest, is an incomplete dataset.
+func TestOpenRefusesIncomplete(t *testing.T) {
+	dir, _ := writeFake(t, datasettest.Options{NoImages: true})
+	man := filepath.Join(dir, dataset.ManifestFile)
+	b, _ := os.ReadFile(man)
+	os.WriteFile(man, bytes.Replace(b, []byte(`"complete"`), []byte(`"running"`), 1), 0o644)
+	if _, err := dataset.Open(dir); !errors.Is(err, dataset.ErrIncomplete) || !strings.Contains(err.Error(), `"running"`) {
+		t.Errorf("status running: %v", err)
+	}
+	os.Remove(man)
+	if _, err := dataset.Open(dir); err != nil {
+		t.Errorf("no manifest and no build state (a dataset from elsewhere): %v", err)
+	}
+	os.MkdirAll(filepath.Join(dir, "shards", "0-of-1"), 0o755)
+	if _, err := dataset.Open(dir); !errors.Is(err, dataset.ErrIncomplete) || !strings.Contains(err.Error(), "run the same cxlseg build command again") {
+		t.Errorf("build state without a manifest: %v", err)
 	}
 }

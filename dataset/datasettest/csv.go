@@ -129,6 +129,7 @@ func writeCSV(path string, rows [][]string) error {
 func writeManifest(path string, ims []Image) error {
 	m := map[string]any{
 		"tool":       "cxlseg",
+		"status":     "complete",
 		"version":    "0.0.0-test",
 		"model":      map[string]any{"sha256": "0123456789abcdef", "architecture": "saunet", "base": 16},
 		"started":    "2026-01-02T03:04:05Z",

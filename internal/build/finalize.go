@@ -2,7 +2,10 @@ package build
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -87,11 +90,28 @@ func (e *MissingError) Error() string {
 // the catalog's canonical order, so the bytes depend only on the inputs,
 // the parameters and the per-image results, not on the order images
 // finished in or on how often the run was interrupted.
+//
+// It first removes dir's manifest.json, which the caller writes again last:
+// readers (package dataset) refuse a folder with build state and no
+// manifest, so a run stopped half-way through these files (a full disk) is
+// never taken for a dataset.
 func writeDataset(dir string, cat *catalog.Catalog, o *outcome, mode string, seed uint64) (*Counts, error) {
 	m, err := split.ParseMode(mode)
 	if err != nil {
 		return nil, err
 	}
+	if err := os.Remove(filepath.Join(dir, ManifestFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("remove the old manifest: %w", err)
+	}
+	c, err := writeDatasetFiles(dir, cat, o, m, seed)
+	if err != nil {
+		return nil, fmt.Errorf("write the dataset files: %w (the dataset is incomplete; free the space or fix the cause, then run the same command again: it resumes)", err)
+	}
+	return c, nil
+}
+
+// writeDatasetFiles is writeDataset's work.
+func writeDatasetFiles(dir string, cat *catalog.Catalog, o *outcome, m split.Mode, seed uint64) (*Counts, error) {
 	final := &catalog.Catalog{MetadataHeader: cat.MetadataHeader, LabelNames: cat.LabelNames, Records: o.records}
 	if err := final.AssignSplits(m, seed); err != nil {
 		return nil, err

@@ -5,6 +5,8 @@ package build
 import (
 	"bytes"
 	"context"
+	"cxlseg/dataset"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -120,5 +122,39 @@ func TestResumeRedoesChangedInputs(t *testing.T) {
 		if !bytes.Equal(x, y) {
 			t.Errorf("%s differs between the resumed and a fresh build", f)
 		}
+	}
+}
+
+// TestFinalFilesFailure: when writing the final files fails (a stand-in
+// for a full disk: CXLSeg-qa.csv cannot be replaced), the error says how
+// to resume, readers refuse the folder, and the same command run again
+// completes it.
+func TestFinalFilesFailure(t *testing.T) {
+	dir := t.TempDir()
+	root, out := filepath.Join(dir, "mimic"), filepath.Join(dir, "out")
+	writeMiniMimic(t, root, 4, nil)
+	if _, err := Run(context.Background(), testOptions(root, out, 0)); err != nil {
+		t.Fatal(err)
+	}
+	qa := filepath.Join(out, QAFile)
+	os.Remove(qa)
+	if err := os.MkdirAll(filepath.Join(qa, "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	o := testOptions(root, out, 0)
+	o.NoResume = true
+	_, err := Run(context.Background(), o)
+	if err == nil || !strings.Contains(err.Error(), "run the same command again") {
+		t.Fatalf("failed final write: %v", err)
+	}
+	if _, err := dataset.Open(out); !errors.Is(err, dataset.ErrIncomplete) {
+		t.Errorf("dataset.Open of the half-written folder: %v, want ErrIncomplete", err)
+	}
+	os.RemoveAll(qa)
+	if _, err := Run(context.Background(), testOptions(root, out, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if ds, err := dataset.Open(out); err != nil || ds.Len() != 4 {
+		t.Errorf("after the rerun: %v", err)
 	}
 }
