@@ -158,3 +158,47 @@ func TestFinalFilesFailure(t *testing.T) {
 		t.Errorf("after the rerun: %v", err)
 	}
 }
+
+// TestSymlinksLeavingTheTree: an image linked to a file outside the MIMIC
+// tree is followed and noted in CXLSeg-qa.csv; a report linked outside the
+// reports folder (here to a secret file) is refused and its text appears
+// in no output.
+func TestSymlinksLeavingTheTree(t *testing.T) {
+	dir := t.TempDir()
+	root, out := filepath.Join(dir, "mimic"), filepath.Join(dir, "out")
+	writeMiniMimic(t, root, 4, nil)
+	imgs, _ := filepath.Glob(filepath.Join(root, "files", "p*", "p*", "s*", "*.jpg"))
+	outside := filepath.Join(dir, "elsewhere.jpg")
+	if err := os.Rename(imgs[0], outside); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, imgs[0]); err != nil {
+		t.Fatal(err)
+	}
+	secret := filepath.Join(dir, "secret.txt")
+	os.WriteFile(secret, []byte(" FINAL REPORT\n IMPRESSION: TOP-SECRET-PASSWORD.\n"), 0o644)
+	reps, _ := filepath.Glob(filepath.Join(root, "files", "p*", "p*", "s*.txt"))
+	os.Remove(reps[1])
+	if err := os.Symlink(secret, reps[1]); err != nil {
+		t.Fatal(err)
+	}
+	o := testOptions(root, out, 0)
+	o.ReportText = "full"
+	if _, err := Run(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	qa, _ := os.ReadFile(filepath.Join(out, QAFile))
+	if !bytes.Contains(qa, []byte("symbolic link to a file outside the MIMIC tree")) {
+		t.Errorf("no note for the linked image in %s", QAFile)
+	}
+	for _, f := range []string{cxlcsv.MetadataFile, cxlcsv.ExclusionsFile, QAFile} {
+		b, _ := os.ReadFile(filepath.Join(out, f))
+		if bytes.Contains(b, []byte("TOP-SECRET")) {
+			t.Errorf("%s holds the text behind the report link", f)
+		}
+	}
+	ex, _ := os.ReadFile(filepath.Join(out, cxlcsv.ExclusionsFile))
+	if !bytes.Contains(ex, []byte("report_unreadable")) || !bytes.Contains(ex, []byte("outside the reports folder")) {
+		t.Errorf("exclusions do not name the refused report:\n%s", ex)
+	}
+}

@@ -46,6 +46,7 @@ func retryable(reason string) bool {
 // pipeline runs the images of one build (or shard) through read, decode,
 // batched inference, clean-up, encode and atomic writes, journaling each.
 type pipeline struct {
+	root    string // the MIMIC root, for the symbolic-link note
 	out     string // output root
 	items   []Item
 	prior   map[string]Entry // journal of earlier runs
@@ -190,6 +191,13 @@ func (p *pipeline) pre(st stages, s *slot, rbuf []byte) []byte {
 	if e, ok := p.prior[it.DicomID]; ok && p.stillValid(it, &e, s.src) {
 		s.state = stateSkipped
 		return rbuf
+	}
+	if fi, err := os.Lstat(it.Source); err == nil && fi.Mode()&os.ModeSymlink != 0 && p.root != "" {
+		// Followed, as MIMIC copies made of links are common; said in
+		// the notes when the link leaves the tree.
+		if in, _, err := safeio.Inside(it.Source, p.root); err == nil && !in {
+			s.addNote("the image file is a symbolic link to a file outside the MIMIC tree")
+		}
 	}
 	if !safeRelPath(it.DicomPath) || !safeRelPath(it.MaskPath) {
 		s.exclude(ReasonUnsafePath, it.DicomPath)

@@ -118,7 +118,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	factory, decoder := newImageStages(&o)
 	man.Decoder = decoder
-	p := &pipeline{out: o.Out, items: items, prior: prior.Latest(), backend: be, stages: factory,
+	p := &pipeline{root: o.Mimic, out: o.Out, items: items, prior: prior.Latest(), backend: be, stages: factory,
 		fw: atomicWriter{}, journal: j, preWorkers: workers, postWorkers: max(1, workers/2), batch: o.Batch,
 		stats: stats, progress: newProgress(o.Progress, "build "+o.Shard.String(), len(items), start)}
 	pipeStart := time.Now()

@@ -67,6 +67,12 @@ func (d *ReportDir) Report(subject, study string) ([]byte, error) {
 		rel = strings.TrimPrefix(rel, "files/")
 	}
 	p := filepath.Join(d.root, filepath.FromSlash(rel))
+	// A report is text copied into the output CSVs: one reached through a
+	// symbolic link that leaves the reports folder (to /etc/passwd, say)
+	// is refused.
+	if in, _, err := safeio.Inside(p, d.root); err == nil && !in {
+		return nil, fmt.Errorf("read report %s: %w", p, ErrOutsideTree)
+	}
 	f, err := safeio.Open(p)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -77,6 +83,10 @@ func (d *ReportDir) Report(subject, study string) ([]byte, error) {
 	defer f.Close()
 	return readLimited(f, p)
 }
+
+// ErrOutsideTree is returned for a report whose file, links resolved, lies
+// outside the reports folder.
+var ErrOutsideTree = errors.New("a symbolic link leads outside the reports folder")
 
 // Close does nothing; it satisfies ReportSource.
 func (d *ReportDir) Close() error { return nil }

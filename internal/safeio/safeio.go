@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 )
 
 // Limits of the readers that use this package.
@@ -87,4 +89,28 @@ func ReadInto(path string, buf []byte, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w: grew past %d bytes while read", path, ErrTooLarge, limit)
 	}
 	return append(buf[:m], rest...), nil
+}
+
+// Inside reports whether path, with every symbolic link resolved, lies
+// within root (also resolved), and returns the resolved path.
+func Inside(path, root string) (bool, string, error) {
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return false, "", err
+	}
+	r, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return false, "", err
+	}
+	if real, err = filepath.Abs(real); err != nil {
+		return false, "", err
+	}
+	if r, err = filepath.Abs(r); err != nil {
+		return false, "", err
+	}
+	rel, err := filepath.Rel(r, real)
+	if err != nil {
+		return false, real, nil
+	}
+	return rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)), real, nil
 }
