@@ -2,6 +2,7 @@ package build
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -119,6 +120,23 @@ func Merge(ctx context.Context, o MergeOptions) (*Counts, error) {
 		return nil, fmt.Errorf("%d journaled images are not in the catalog (inputs changed since the shards ran?): %s", len(unknown), firstFew(unknown))
 	}
 	out, err := join(cat, All, entries)
+	var miss *MissingError
+	if errors.As(err, &miss) {
+		// Name the shards that owe the images (each image belongs to one
+		// shard by its id), not the whole-dataset join that found them.
+		by := map[int][]string{}
+		for _, id := range miss.IDs {
+			by[Of(id, n)] = append(by[Of(id, n)], id)
+		}
+		var lines []string
+		for i := range n {
+			if ids := by[i]; len(ids) > 0 {
+				lines = append(lines, fmt.Sprintf("shard %d/%d (%s): %d selected images not in its journal (cut short or lost?): %s; run that shard again",
+					i, n, shards[i], len(ids), firstFew(ids)))
+			}
+		}
+		return nil, fmt.Errorf("cannot merge %s:\n  %s", o.Out, strings.Join(lines, "\n  "))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("merge %s: %w", o.Out, err)
 	}

@@ -72,8 +72,9 @@ func TestMergeDetectsMissingAndMisplaced(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := Merge(context.Background(), MergeOptions{Out: out})
-	if err == nil || !strings.Contains(err.Error(), lost.DicomID) || !strings.Contains(err.Error(), "1 selected images") {
-		t.Fatalf("merge with a lost line: %v", err)
+	if err == nil || !strings.Contains(err.Error(), lost.DicomID) || !strings.Contains(err.Error(), "1 selected images") ||
+		!strings.Contains(err.Error(), "shard 0/2 (") || strings.Contains(err.Error(), "shard 1/2") {
+		t.Fatalf("merge with a line lost from shard 0's journal: %v; want shard 0/2 named, and only it", err)
 	}
 	// The same image journaled by shard 1 too: duplicated, wrong shard.
 	if err := os.WriteFile(j0, data0, 0o644); err != nil {
