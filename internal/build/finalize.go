@@ -103,6 +103,11 @@ func writeDataset(dir string, cat *catalog.Catalog, o *outcome, mode string, see
 	if err := os.Remove(filepath.Join(dir, ManifestFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("remove the old manifest: %w", err)
 	}
+	// Temporary files of a run killed between a write and its rename.
+	for _, name := range []string{cxlcsv.SplitFile, cxlcsv.SegmentedFile, cxlcsv.MaskFile, cxlcsv.MetadataFile,
+		cxlcsv.ExclusionsFile, QAFile, ManifestFile} {
+		removeTemps(filepath.Join(dir, name))
+	}
 	c, err := writeDatasetFiles(dir, cat, o, m, seed)
 	if err != nil {
 		return nil, fmt.Errorf("write the dataset files: %w (the dataset is incomplete; free the space or fix the cause, then run the same command again: it resumes)", err)

@@ -202,3 +202,26 @@ func TestSymlinksLeavingTheTree(t *testing.T) {
 		t.Errorf("exclusions do not name the refused report:\n%s", ex)
 	}
 }
+
+// TestStaleTempsRemoved: temporary files a killed run left next to the
+// final files (killed between write and rename) are gone after a rerun.
+func TestStaleTempsRemoved(t *testing.T) {
+	dir := t.TempDir()
+	root, out := filepath.Join(dir, "mimic"), filepath.Join(dir, "out")
+	writeMiniMimic(t, root, 3, nil)
+	if _, err := Run(context.Background(), testOptions(root, out, 0)); err != nil {
+		t.Fatal(err)
+	}
+	stale := []string{"." + cxlcsv.SplitFile + ".tmp123", "." + QAFile + ".tmp9", "." + ManifestFile + ".tmp77"}
+	for _, s := range stale {
+		os.WriteFile(filepath.Join(out, s), []byte("partial"), 0o644)
+	}
+	if _, err := Run(context.Background(), testOptions(root, out, 0)); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range stale {
+		if _, err := os.Stat(filepath.Join(out, s)); err == nil {
+			t.Errorf("%s is still there", s)
+		}
+	}
+}
