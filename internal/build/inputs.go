@@ -3,10 +3,10 @@ package build
 import (
 	"context"
 	"crypto/sha256"
+	"cxlseg/internal/safeio"
 	"encoding/hex"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 
 	"cxlseg/internal/catalog"
@@ -58,7 +58,7 @@ func loadCatalog(ctx context.Context, o *Options) (*catalog.Catalog, []InputFile
 
 // hashFile returns the size and SHA-256 of path.
 func hashFile(role, path string) (InputFile, error) {
-	f, err := os.Open(path)
+	f, err := safeio.Open(path)
 	if err != nil {
 		return InputFile{}, fmt.Errorf("hash %s: %w", path, err)
 	}
