@@ -127,6 +127,12 @@ func OpenReportZip(path string) (*ReportZip, error) {
 		if !ok {
 			continue
 		}
+		// A damaged archive (a wrong offset in the central directory)
+		// fails here, once, rather than as every study's report.
+		if _, err := f.DataOffset(); err != nil {
+			file.Close()
+			return nil, fmt.Errorf("open reports %s: entry %q: %w", path, f.Name, err)
+		}
 		key := sub + "/" + stu
 		if prev, dup := z.index[key]; dup {
 			file.Close()

@@ -2,6 +2,8 @@ package mimic
 
 import (
 	"archive/zip"
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -121,5 +123,22 @@ func TestReportZipHostileNames(t *testing.T) {
 	p = writeZip(t, map[string]string{"files/p10/p10000032/s50414267.txt": text, "copy/files/p10/p10000032/s50414267.txt": text})
 	if _, err := OpenReportZip(p); !errors.Is(err, ErrDuplicateReport) || !strings.Contains(err.Error(), "copy/files") {
 		t.Errorf("duplicate entries: %v", err)
+	}
+}
+
+// TestReportZipDamaged: a zip whose central directory points an entry at a
+// wrong offset is refused when opened, naming the entry, instead of making
+// every report unreadable.
+func TestReportZipDamaged(t *testing.T) {
+	p := writeZip(t, map[string]string{"files/p10/p10000032/s50414267.txt": " IMPRESSION: clear.\n"})
+	b, _ := os.ReadFile(p)
+	cd := bytes.Index(b, []byte("PK\x01\x02"))
+	if cd < 0 {
+		t.Fatal("no central directory header")
+	}
+	binary.LittleEndian.PutUint32(b[cd+42:], 7) // local header offset
+	os.WriteFile(p, b, 0o644)
+	if _, err := OpenReportZip(p); err == nil || !strings.Contains(err.Error(), "s50414267.txt") {
+		t.Errorf("damaged zip: %v", err)
 	}
 }
