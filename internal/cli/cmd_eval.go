@@ -27,7 +27,6 @@ func runEval(env *Env, args []string) error {
 	batch := fs.Int("batch", 8, "images per inference batch")
 	threads := fs.Int("threads", 2, "engine worker threads")
 	size := fs.Int("size", preprocess.Size, "model input side (other than 224: native engine only, for tests)")
-	qa := fs.String("qa", "basic", "mask quality measures: basic, or full (one more inference per image for the TTA agreement, as build --qa full)")
 	bc := backend.Config{Kind: backend.Native}
 	bc.RegisterFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -95,11 +94,7 @@ func runEval(env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stderr, "model: %s: %s\nbackend: %s\ndata: %s (%s layout), %d images\n",
 		name, evaluate.Describe(meta), why, *data, l.Layout, len(items))
-	if *qa != "basic" && *qa != "full" {
-		return fmt.Errorf("%w: --qa %q: want basic or full", errUsage, *qa)
-	}
-	res, err := evaluate.Run(env.Ctx, items, evaluate.Options{Backend: be, Size: *size, Clean: imgproc.DefaultCleanParams(),
-		Progress: env.Stderr, TTA: *qa == "full"})
+	res, err := evaluate.Run(env.Ctx, items, evaluate.Options{Backend: be, Size: *size, Clean: imgproc.DefaultCleanParams(), Progress: env.Stderr})
 	if err != nil {
 		return err
 	}

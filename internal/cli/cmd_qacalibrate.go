@@ -20,7 +20,6 @@ func runQACalibrate(env *Env, args []string) error {
 	good := fs.Float64("good", 0.95, "true Dice from which a mask counts as good")
 	maxGood := fs.Float64("max-good-flagged", 0.10, "largest share of good masks the chosen threshold may flag on --fit")
 	ridge := fs.Float64("ridge", 1e-3, "ridge penalty of the least-squares fit")
-	full := fs.Bool("full", false, "fit the full estimator, with the TTA agreement (eval --qa full)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -31,20 +30,20 @@ func runQACalibrate(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	est, err := maskqa.Fit(fr.QA, fr.Dice, *ridge, *full)
+	est, err := maskqa.Fit(fr.QA, fr.Dice, *ridge)
 	if err != nil {
 		return err
 	}
 	w := env.Stdout
 	fmt.Fprintf(w, "fitted on %s (%d masks): est_dice = clamp(", *fit, len(fr.Dice))
-	for i, n := range maskqa.TermNames(*full) {
+	for i, n := range maskqa.TermNames() {
 		if i > 0 {
 			fmt.Fprint(w, " + ")
 		}
 		fmt.Fprintf(w, "%.4f*%s", est.Coef[i], n)
 	}
 	fmt.Fprintln(w, ", 0, 1)")
-	fmt.Fprintf(w, "Go: maskqa.Estimator{Coef: []float64{%s}, Full: %v}\n", joinFloats(est.Coef), *full)
+	fmt.Fprintf(w, "Go: maskqa.Estimator{Coef: []float64{%s}}\n", joinFloats(est.Coef))
 	// The threshold: the highest that flags at most maxGood of the good
 	// masks of the fit set (more flags catch more bad masks).
 	fitEst := estimates(est, fr)

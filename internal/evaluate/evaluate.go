@@ -26,7 +26,6 @@ import (
 	"cxlseg/internal/metrics"
 	"cxlseg/internal/preprocess"
 	"cxlseg/internal/segment"
-	"cxlseg/internal/tta"
 )
 
 // Variants names the four scorings, in the order of Row.Scores.
@@ -42,9 +41,6 @@ type Options struct {
 	Clean imgproc.CleanParams
 	// Progress, when set, receives a line every few batches.
 	Progress io.Writer
-	// TTA runs each batch a second time perturbed (package tta) for the
-	// full quality estimate, as `cxlseg build --qa full` does.
-	TTA bool
 }
 
 // Row is one image's result.
@@ -84,10 +80,6 @@ func Run(ctx context.Context, items []lungdata.Item, opts Options) (*Result, err
 		hdOrig  = map[[2]int]*metrics.Hausdorff{}
 		in      = make([]float32, batch*n)
 		probs   = make([]float32, batch*n)
-		in2     []float32 // perturbed inputs and their probabilities, with TTA
-		probs2  []float32
-		back    = make([]float32, n)
-		perturb = tta.Default()
 		truth   = make([]uint8, batch*n)
 		masks   = make([]*image.Gray, batch)
 		pred    = make([]uint8, n)
@@ -120,17 +112,6 @@ func Run(ctx context.Context, items []lungdata.Item, opts Options) (*Result, err
 		if err := be.Predict(in[:bn*n], bn, probs[:bn*n]); err != nil {
 			return nil, fmt.Errorf("evaluate: predict: %w", err)
 		}
-		if opts.TTA {
-			if in2 == nil {
-				in2, probs2 = make([]float32, batch*n), make([]float32, batch*n)
-			}
-			for j := range bn {
-				perturb.Apply(in2[j*n:(j+1)*n], in[j*n:(j+1)*n], size)
-			}
-			if err := be.Predict(in2[:bn*n], bn, probs2[:bn*n]); err != nil {
-				return nil, fmt.Errorf("evaluate: predict (TTA): %w", err)
-			}
-		}
 		for j := range bn {
 			p, t, m := probs[j*n:(j+1)*n], truth[j*n:(j+1)*n], masks[j]
 			w, h := m.Rect.Dx(), m.Rect.Dy()
@@ -150,12 +131,7 @@ func Run(ctx context.Context, items []lungdata.Item, opts Options) (*Result, err
 			if row.Scores[1], err = score(clean.Pix, t, hd224); err != nil {
 				return nil, err
 			}
-			if opts.TTA {
-				perturb.Inverse().Apply(back, probs2[j*n:(j+1)*n], size)
-				row.QA = meter.MeasureTTA(clean, p, back)
-			} else {
-				row.QA = meter.Measure(clean, p)
-			}
+			row.QA = meter.Measure(clean, p)
 			row.QA.Components = nil // not needed; keeps rows small
 			if len(up) < w*h {
 				up, upBin = make([]float32, w*h), make([]uint8, w*h)

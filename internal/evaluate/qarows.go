@@ -63,12 +63,7 @@ func ReadQARows(path string) (*QARows, error) {
 			}
 		}
 		q := maskqa.Result{MeanProb: v[1], FGFraction: v[2], LRRatio: v[3],
-			Features: maskqa.Features{Uncertain: v[4], SoftDice: v[5], CleanChange: v[6], TTAAgree: math.NaN()}}
-		if _, ok := col["tta_agree"]; ok {
-			if q.Features.TTAAgree, err = num("tta_agree"); err != nil {
-				return nil, err
-			}
-		}
+			Features: maskqa.Features{Uncertain: v[4], SoftDice: v[5], CleanChange: v[6]}}
 		out.QA = append(out.QA, q)
 		out.Dice = append(out.Dice, v[0])
 		out.Source = append(out.Source, r[col["source"]])

@@ -87,7 +87,7 @@ func csvHeader() []string {
 	for _, v := range []string{"224_raw", "224_clean", "orig_raw", "orig_clean"} {
 		h = append(h, "dice_"+v, "iou_"+v, "precision_"+v, "recall_"+v, "hd95_"+v)
 	}
-	h = append(h, "mean_prob", "fg_fraction", "lr_ratio", "raw_components", "uncertain", "soft_dice", "clean_change", "tta_agree", "est_dice", "flags")
+	h = append(h, "mean_prob", "fg_fraction", "lr_ratio", "raw_components", "uncertain", "soft_dice", "clean_change", "est_dice", "flags")
 	return h
 }
 
@@ -106,7 +106,7 @@ func (r *Result) WriteCSV(w io.Writer) error {
 		}
 		q := row.QA
 		rec = append(rec, f(q.MeanProb), f(q.FGFraction), f(q.LRRatio), strconv.Itoa(q.RawLarge), f(q.Features.Uncertain),
-			f(q.Features.SoftDice), f(q.Features.CleanChange), f(q.Features.TTAAgree), f(q.EstDice), strings.Join(q.Flags, ";"))
+			f(q.Features.SoftDice), f(q.Features.CleanChange), f(q.EstDice), strings.Join(q.Flags, ";"))
 		if err := cw.Write(rec); err != nil {
 			return err
 		}

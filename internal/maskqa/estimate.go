@@ -15,53 +15,35 @@ type Features struct {
 	// CleanChange is |raw XOR M| / |M|, raw = p > 0.5: how much the
 	// clean-up had to change.
 	CleanChange float64
-	// TTAAgree is the Dice between the raw mask and the raw mask of the
-	// same picture shifted and scaled a little (package tta), mapped back:
-	// one more inference per image, measured only with the full QA; NaN
-	// otherwise.
-	TTAAgree float64
 }
 
 // Estimator maps a mask's measures to an estimated Dice against an
 // expert's mask: a linear model on the terms of Terms, clamped to [0, 1].
-// A Full estimator also uses the test-time-augmentation agreement.
 type Estimator struct {
 	// Coef holds one coefficient per term of Terms, intercept first.
 	Coef []float64
-	Full bool
 }
 
-// termNames names the terms of Terms, in order; the full estimator adds
-// the last.
-var termNames = []string{"1", "uncertain", "1-soft_dice", "clean_change", "1-mean_prob", "area_dev", "lr_dev", "1-tta_agree"}
+// TermNames names the terms of Terms, in order.
+var termNames = []string{"1", "uncertain", "1-soft_dice", "clean_change", "1-mean_prob", "area_dev", "lr_dev"}
 
-// TermNames returns the names of the terms, in order.
-func TermNames(full bool) []string {
-	n := len(termNames) - 1
-	if full {
-		n++
-	}
-	return append([]string(nil), termNames[:n]...)
-}
+// TermNames returns the names of the estimator's terms, in order.
+func TermNames() []string { return append([]string(nil), termNames...) }
 
-// Terms returns the regressor terms of r (NaN when r lacks a feature).
-func Terms(r Result, full bool) []float64 {
+// Terms returns the regressor terms of r (NaN when r has no features).
+func Terms(r Result) []float64 {
 	lr := math.Log(max(r.LRRatio, 1e-3))
 	if math.IsNaN(r.LRRatio) {
 		lr = math.Log(1e-3)
 	}
-	x := []float64{1, r.Features.Uncertain, 1 - r.Features.SoftDice, r.Features.CleanChange,
+	return []float64{1, r.Features.Uncertain, 1 - r.Features.SoftDice, r.Features.CleanChange,
 		1 - r.MeanProb, math.Abs(r.FGFraction - 0.27), math.Abs(lr - 0.3)}
-	if full {
-		x = append(x, 1-r.Features.TTAAgree)
-	}
-	return x
 }
 
 // Estimate returns the estimated Dice of r, NaN when r lacks features or
 // e has no coefficients.
 func (e Estimator) Estimate(r Result) float64 {
-	x := Terms(r, e.Full)
+	x := Terms(r)
 	if len(e.Coef) != len(x) {
 		return math.NaN()
 	}
@@ -75,14 +57,7 @@ func (e Estimator) Estimate(r Result) float64 {
 	return min(max(s, 0), 1)
 }
 
-// DefaultEstimator returns the basic estimator fitted for the default
-// model (see the README for the command that fits it).
+// DefaultEstimator returns the estimator fitted for the default model.
 func DefaultEstimator() Estimator {
 	return Estimator{}
-}
-
-// FullEstimator returns the estimator with the TTA agreement term fitted
-// for the default model.
-func FullEstimator() Estimator {
-	return Estimator{Full: true}
 }

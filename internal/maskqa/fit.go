@@ -10,19 +10,17 @@ import (
 // rows, with a small ridge penalty (not on the intercept) that keeps the
 // solution stable when terms are nearly collinear. Rows whose terms are not
 // all finite are skipped.
-//
-// full fits the Full estimator (with the TTA agreement term).
-func Fit(rows []Result, dice []float64, ridge float64, full bool) (Estimator, error) {
+func Fit(rows []Result, dice []float64, ridge float64) (Estimator, error) {
 	if len(rows) != len(dice) {
 		return Estimator{}, fmt.Errorf("maskqa: %d results for %d Dice values", len(rows), len(dice))
 	}
-	k := len(TermNames(full))
+	k := len(termNames)
 	// Normal equations A c = b, A = X'X + ridge*I', b = X'y.
 	a := make([]float64, k*k)
 	b := make([]float64, k)
 	n := 0
 	for i, r := range rows {
-		x := Terms(r, full)
+		x := Terms(r)
 		if !finite(x) || math.IsNaN(dice[i]) {
 			continue
 		}
@@ -44,7 +42,7 @@ func Fit(rows []Result, dice []float64, ridge float64, full bool) (Estimator, er
 	if err != nil {
 		return Estimator{}, err
 	}
-	return Estimator{Coef: c, Full: full}, nil
+	return Estimator{Coef: c}, nil
 }
 
 func finite(x []float64) bool {

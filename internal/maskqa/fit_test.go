@@ -15,7 +15,7 @@ func TestFitRecoversCoefficients(t *testing.T) {
 	for range 400 {
 		r := Result{MeanProb: 0.9 + 0.1*rng.Float64(), FGFraction: 0.2 + 0.2*rng.Float64(), LRRatio: 0.8 + 0.6*rng.Float64(),
 			Features: Features{Uncertain: 0.2 * rng.Float64(), SoftDice: 0.9 + 0.1*rng.Float64(), CleanChange: 0.05 * rng.Float64()}}
-		x := Terms(r, false)
+		x := Terms(r)
 		var y float64
 		for i, c := range want {
 			y += c * x[i]
@@ -23,7 +23,7 @@ func TestFitRecoversCoefficients(t *testing.T) {
 		rows = append(rows, r)
 		dice = append(dice, y)
 	}
-	e, err := Fit(rows, dice, 0, false)
+	e, err := Fit(rows, dice, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func TestFitRecoversCoefficients(t *testing.T) {
 			t.Errorf("coef %s = %v, want %v", termNames[i], e.Coef[i], c)
 		}
 	}
-	if _, err := Fit(rows[:5], dice[:5], 0, false); err == nil {
+	if _, err := Fit(rows[:5], dice[:5], 0); err == nil {
 		t.Error("fit on 5 rows accepted")
 	}
 }

@@ -16,7 +16,6 @@ import (
 	"slices"
 
 	"cxlseg/internal/imgproc/cc"
-	"cxlseg/internal/tta"
 )
 
 // Flag names, as written to the flags column.
@@ -97,19 +96,15 @@ type Result struct {
 
 // Meter measures masks, reusing its labelling buffers between calls.
 type Meter struct {
-	T Thresholds
-	// E estimates Dice from the basic measures, EFull when the TTA
-	// agreement was measured too (MeasureTTA).
-	E, EFull Estimator
-	lab      cc.Labeler
-	bin      []byte
-	raw      []byte
+	T   Thresholds
+	E   Estimator
+	lab cc.Labeler
+	bin []byte
+	raw []byte
 }
 
 // NewMeter returns a Meter with thresholds t and the default estimator.
-func NewMeter(t Thresholds) *Meter {
-	return &Meter{T: t, E: DefaultEstimator(), EFull: FullEstimator()}
-}
+func NewMeter(t Thresholds) *Meter { return &Meter{T: t, E: DefaultEstimator()} }
 
 // Measure measures mask (non-zero = lung) with the default thresholds.
 // prob holds the network's probabilities for the same pixels (row-major,
@@ -120,17 +115,10 @@ func Measure(mask *image.Gray, prob []float32) Result {
 
 // Measure measures mask with m's thresholds; see the package Measure.
 func (m *Meter) Measure(mask *image.Gray, prob []float32) Result {
-	return m.MeasureTTA(mask, prob, nil)
-}
-
-// MeasureTTA is Measure with the probabilities of a perturbed copy of the
-// picture mapped back (package tta), which adds Features.TTAAgree and
-// makes the estimate use EFull. back nil is Measure.
-func (m *Meter) MeasureTTA(mask *image.Gray, prob, back []float32) Result {
 	w, h := mask.Rect.Dx(), mask.Rect.Dy()
 	n := w * h
 	r := Result{Width: w, Height: h, MeanProb: math.NaN(), LRRatio: math.NaN(), RawLarge: -1, EstDice: math.NaN(),
-		Features: Features{Uncertain: math.NaN(), SoftDice: math.NaN(), CleanChange: math.NaN(), TTAAgree: math.NaN()}}
+		Features: Features{Uncertain: math.NaN(), SoftDice: math.NaN(), CleanChange: math.NaN()}}
 	if cap(m.bin) < n {
 		m.bin = make([]byte, n)
 	}
@@ -178,12 +166,7 @@ func (m *Meter) MeasureTTA(mask *image.Gray, prob, back []float32) Result {
 	}
 	if len(prob) == n {
 		m.rawMeasures(&r, prob, bin)
-		if len(back) == n {
-			r.Features.TTAAgree = tta.Agreement(prob, back)
-			r.EstDice = m.EFull.Estimate(r)
-		} else {
-			r.EstDice = m.E.Estimate(r)
-		}
+		r.EstDice = m.E.Estimate(r)
 	}
 	r.Flags = m.flags(r, large)
 	return r
@@ -220,7 +203,6 @@ func (m *Meter) rawMeasures(r *Result, prob []float32, bin []byte) {
 		Uncertain:   float64(uncertain) / fg,
 		SoftDice:    2 * inter / max(sumP+float64(r.Foreground), 1e-9),
 		CleanChange: float64(diff) / fg,
-		TTAAgree:    math.NaN(),
 	}
 	m.lab.Label(raw, r.Width, r.Height, true, cc.Eight)
 	r.RawLarge = 0
