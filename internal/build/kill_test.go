@@ -75,9 +75,11 @@ func countLines(path string) int {
 	return bytes.Count(b, []byte{'\n'})
 }
 
-// TestKillAndResume kills a build with SIGKILL mid-run, resumes it, and
-// checks that the dataset equals an uninterrupted build's byte for byte:
-// no row lost or duplicated, same images.
+// TestKillAndResume kills a build with SIGKILL at several points (early,
+// mid-run, near the end), resumes it each time, and checks that the
+// dataset equals an uninterrupted build's byte for byte, in both
+// directions: no row lost or duplicated, same images, no file more, and no
+// temporary file left.
 func TestKillAndResume(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a subprocess")
@@ -86,13 +88,23 @@ func TestKillAndResume(t *testing.T) {
 	root := filepath.Join(dir, "mimic")
 	const n = 48
 	writeMiniMimic(t, root, n, map[int]string{5: kindCorrupt, 9: kindNoReport, 20: kindZero})
-	t0 := time.Now()
-	clean, killed := filepath.Join(dir, "clean"), filepath.Join(dir, "killed")
+	clean := filepath.Join(dir, "clean")
 	if _, err := Run(context.Background(), testOptions(root, clean, 0)); err != nil {
 		t.Fatal(err)
 	}
+	for _, at := range []int{2, 20, 40} {
+		t.Run(fmt.Sprint("kill_after_", at), func(t *testing.T) {
+			killAndResume(t, root, clean, filepath.Join(dir, fmt.Sprint("killed", at)), n, at)
+		})
+	}
+}
 
-	t.Logf("clean build %v", time.Since(t0))
+// killAndResume starts a slow build of root into killed in a child
+// process, kills it once at least `at` images are journaled, resumes, and
+// compares with clean.
+func killAndResume(t *testing.T, root, clean, killed string, n, at int) {
+	t0 := time.Now()
+
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "CXLSEG_TEST_CHILD_BUILD="+root+string(os.PathListSeparator)+killed)
 	var stderr bytes.Buffer
@@ -102,7 +114,7 @@ func TestKillAndResume(t *testing.T) {
 	}
 	journal := filepath.Join(killed, StateDir, All.Dir(), JournalFile)
 	deadline := time.Now().Add(20 * time.Second)
-	for countLines(journal) < 12 && time.Now().Before(deadline) {
+	for countLines(journal) < at && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	t.Logf("child at %d lines after %v", countLines(journal), time.Since(t0))
@@ -114,8 +126,8 @@ func TestKillAndResume(t *testing.T) {
 	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
 		t.Fatalf("child was not killed (err %v, %d lines journaled): %s", err, done, stderr.String())
 	}
-	if done >= n-3 || done < 12 {
-		t.Fatalf("killed after %d of %d images: want mid-run", done, n-3)
+	if done >= n-3 || done < at {
+		t.Fatalf("killed after %d of %d images: want at least %d and not all", done, n-3, at)
 	}
 	if _, err := os.Stat(filepath.Join(killed, QAFile)); err == nil {
 		t.Fatal("killed run wrote the final QA CSV")
@@ -125,11 +137,12 @@ func TestKillAndResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Stats.Skipped < 12-1 || res.Stats.Skipped+res.Stats.Segmented+sumCounts(res.Stats.Excluded) != n-1 {
+	if res.Stats.Skipped < at-1 || res.Stats.Skipped+res.Stats.Segmented+sumCounts(res.Stats.Excluded) != n-1 {
 		t.Errorf("resume: skipped %d, segmented %d, excluded %d", res.Stats.Skipped, res.Stats.Segmented, sumCounts(res.Stats.Excluded))
 	}
 	t.Logf("resumed %v", time.Since(t0))
 	compareTrees(t, clean, killed)
+	compareTrees(t, killed, clean)
 }
 
 // compareTrees checks that two builds wrote the same CSVs and images.
@@ -141,6 +154,9 @@ func compareTrees(t *testing.T, a, b string) {
 			return err
 		}
 		rel, _ := filepath.Rel(a, path)
+		if strings.Contains(d.Name(), ".tmp") {
+			t.Errorf("temporary file left: %s", rel)
+		}
 		if d.IsDir() {
 			if rel == StateDir {
 				return filepath.SkipDir

@@ -124,8 +124,10 @@ func writeMiniMimic(t testing.TB, root string, n int, kinds map[int]string) {
 	}
 }
 
-// lungBackend returns two elliptical "lungs" whatever the input, after an
-// optional delay per batch (so a test can kill a run mid-way).
+// lungBackend returns two elliptical "lungs" placed by the input (the
+// ellipses move with the mean of the top-left quarter of the picture, so
+// images differ and a mask written for the wrong image is caught), after
+// an optional delay per batch (so a test can kill a run mid-way).
 type lungBackend struct {
 	delay time.Duration
 	probs []float32
@@ -154,8 +156,27 @@ func (b *lungBackend) MaxBatch() int { return 16 }
 func (b *lungBackend) Close() error  { return nil }
 func (b *lungBackend) Predict(in []float32, n int, probs []float32) error {
 	time.Sleep(b.delay)
+	const s = segment.Size
 	for i := range n {
-		copy(probs[i*len(b.probs):], b.probs)
+		img := in[i*s*s : (i+1)*s*s]
+		var m float32
+		for y := range s / 2 {
+			for _, v := range img[y*s : y*s+s/2] {
+				m += v
+			}
+		}
+		shift := int(m/(s*s/4)*24) - 12 // -12..12 pixels
+		dst := probs[i*s*s : (i+1)*s*s]
+		for y := range s {
+			for x := range s {
+				sx := x - shift
+				if sx < 0 || sx >= s {
+					dst[y*s+x] = 0.02
+					continue
+				}
+				dst[y*s+x] = b.probs[y*s+sx]
+			}
+		}
 	}
 	return nil
 }
