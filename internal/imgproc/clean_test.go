@@ -47,9 +47,11 @@ func TestCleanThresholdOnly(t *testing.T) {
 	}
 }
 
-// TestCleanMorphologyMatchesOpenCV: the Cleaner's morphology equals
-// Open then Close (each checked bit for bit against OpenCV by the goldens).
-func TestCleanMorphologyMatchesOpenCV(t *testing.T) {
+// TestCleanMorphologyEqualsOpenClose: the Cleaner's morphology equals this
+// package's Open then Close (or Close then Open), for every order and
+// kernel. It is a consistency check; the comparison with OpenCV itself is
+// TestGoldenMorphology (Open, Close) and TestGoldenClean (the Cleaner).
+func TestCleanMorphologyEqualsOpenClose(t *testing.T) {
 	src := loadPNG(t, "mask_blobs.png")
 	prob := make([]float32, len(src.Pix))
 	for i, v := range src.Pix {
