@@ -49,7 +49,7 @@ func TestParityTorch(t *testing.T) {
 	if err := b.Predict(x, n, got); err != nil {
 		t.Fatal(err)
 	}
-	want, err := onnxtest.TorchSAUNet(shared, weights, dir, x, n, size)
+	want, err := onnxtest.TorchSAUNet(testenv.ModuleRoot(t), shared, weights, dir, x, n, size)
 	if err != nil {
 		t.Fatal(err)
 	}
