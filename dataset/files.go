@@ -1,14 +1,16 @@
 package dataset
 
+import "cxlseg/internal/cxlcsv"
+
 // File names of a built CXLSeg dataset, relative to its directory.
 const (
-	SplitFile      = "CXLSeg-split.csv"      // dicom_id, subject_id, study_id, split
-	SegmentedFile  = "CXLSeg-segmented.csv"  // ids, DicomPath of the segmented image, 14 labels
-	MaskFile       = "CXLSeg-mask.csv"       // ids, DicomPath of the mask
-	MetadataFile   = "CXLSeg-metadata.csv"   // MIMIC metadata columns, Reports, DicomPath
-	QAFile         = "CXLSeg-qa.csv"         // per-mask quality measures (optional)
-	ExclusionsFile = "CXLSeg-exclusions.csv" // images left out and why (optional)
-	ManifestFile   = "manifest.json"         // provenance of the build (optional)
+	SplitFile      = cxlcsv.SplitFile      // dicom_id, subject_id, study_id, split
+	SegmentedFile  = cxlcsv.SegmentedFile  // ids, DicomPath of the segmented image, 14 labels
+	MaskFile       = cxlcsv.MaskFile       // ids, DicomPath of the mask
+	MetadataFile   = cxlcsv.MetadataFile   // MIMIC metadata columns, Reports, DicomPath
+	QAFile         = cxlcsv.QAFile         // per-mask quality measures (optional)
+	ExclusionsFile = cxlcsv.ExclusionsFile // images left out and why (optional)
+	ManifestFile   = cxlcsv.ManifestFile   // provenance of the build (optional)
 )
 
 // Column names shared by the CSVs.

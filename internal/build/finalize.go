@@ -15,7 +15,7 @@ import (
 )
 
 // QAFile is the name of the per-mask QA CSV.
-const QAFile = "CXLSeg-qa.csv"
+const QAFile = cxlcsv.QAFile
 
 // Counts summarise a finished dataset.
 type Counts struct {

@@ -1,6 +1,7 @@
 package build
 
 import (
+	"cxlseg/internal/cxlcsv"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -16,7 +17,7 @@ import (
 
 // ManifestFile is the provenance record's name, in the output root (final
 // dataset) and in each shard's state folder.
-const ManifestFile = "manifest.json"
+const ManifestFile = cxlcsv.ManifestFile
 
 // Manifest is the provenance of a build: what ran, on what, with which
 // parameters and model, when, and what came out.

@@ -11,13 +11,16 @@ import (
 	"cxlseg/internal/mimic"
 )
 
-// File names of the CSVs in a built dataset.
+// File names of a built dataset, defined once here: the build writes them
+// and the public dataset package reads them under the same names.
 const (
 	MetadataFile   = "CXLSeg-metadata.csv"
 	SplitFile      = "CXLSeg-split.csv"
 	SegmentedFile  = "CXLSeg-segmented.csv"
 	MaskFile       = "CXLSeg-mask.csv"
 	ExclusionsFile = "CXLSeg-exclusions.csv"
+	QAFile         = "CXLSeg-qa.csv"
+	ManifestFile   = "manifest.json"
 )
 
 // Headers of the fixed-schema CSVs.
