@@ -27,6 +27,17 @@ func WriteFile(path string, data []byte, perm os.FileMode) error {
 	})
 }
 
+// WriteFileNoSync is WriteFile without the fsync before the rename, for
+// callers that can redo a file a power failure lost (the build checks
+// every output it resumes): the rename is still atomic for readers and for
+// a killed process.
+func WriteFileNoSync(path string, data []byte, perm os.FileMode) error {
+	return writeOpt(path, perm, false, func(f *os.File) error {
+		_, err := f.Write(data)
+		return err
+	})
+}
+
 // Write writes path atomically with mode perm through fill, which gets a
 // buffered writer; it is flushed after fill returns. An error from fill
 // aborts the write, leaving the target untouched, and is returned wrapped
@@ -43,7 +54,12 @@ func Write(path string, perm os.FileMode, fill func(w io.Writer) error) error {
 
 // write does the temporary-file dance around fill. Errors read
 // "write PATH: ...", as the rest of the project words them.
-func write(path string, perm os.FileMode, fill func(f *os.File) error) (err error) {
+func write(path string, perm os.FileMode, fill func(f *os.File) error) error {
+	return writeOpt(path, perm, true, fill)
+}
+
+// writeOpt is write, with the fsync optional.
+func writeOpt(path string, perm os.FileMode, sync bool, fill func(f *os.File) error) (err error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
@@ -60,8 +76,10 @@ func write(path string, perm os.FileMode, fill func(f *os.File) error) (err erro
 	}
 	// Sync before the rename so that a crash cannot leave an empty or short
 	// file under the final name.
-	if err = f.Sync(); err != nil {
-		return err
+	if sync {
+		if err = f.Sync(); err != nil {
+			return err
+		}
 	}
 	// CreateTemp makes the file 0600; give it the mode asked for.
 	if err = f.Chmod(perm); err != nil {

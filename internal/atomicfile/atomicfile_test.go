@@ -192,3 +192,22 @@ func BenchmarkWrite(b *testing.B) {
 		}
 	}
 }
+
+// TestWriteFileNoSync: same result and mode as WriteFile, no temporary
+// file left.
+func TestWriteFileNoSync(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "a.jpg")
+	if err := WriteFileNoSync(p, []byte("one"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFileNoSync(p, []byte("two"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(p)
+	st, _ := os.Stat(p)
+	ents, _ := os.ReadDir(dir)
+	if string(b) != "two" || st.Mode().Perm() != 0o640 || len(ents) != 1 {
+		t.Errorf("content %q, mode %v, %d entries", b, st.Mode().Perm(), len(ents))
+	}
+}

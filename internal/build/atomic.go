@@ -1,6 +1,7 @@
 package build
 
 import (
+	"cxlseg/internal/atomicfile"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -27,34 +28,14 @@ func (atomicWriter) WriteFile(path string, data []byte) error {
 	return writeFileAtomic(path, data)
 }
 
-// writeFileAtomic writes data to path through a temporary file in path's
-// directory, creating the directory when needed.
+// writeFileAtomic writes data to path atomically (atomicfile, without a
+// per-file fsync), creating the directory when needed.
 func writeFileAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create %s: %w", dir, err)
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	_, werr := f.Write(data)
-	cerr := f.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Chmod(tmp, 0o644)
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, path)
-	}
-	if werr != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, werr)
-	}
-	return nil
+	return atomicfile.WriteFileNoSync(path, data, 0o644)
 }
 
 // errDiskFull marks a write that failed for lack of space; the build stops
