@@ -6,25 +6,11 @@
 // replace; imgproc's tests compare the two.
 package simd
 
-func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+import "cxlseg/internal/cpufeat"
 
-func xgetbv0() (eax uint32)
-
-// HaveAVX2 reports whether the CPU and the OS support AVX2 (CPUID leaf 7
-// EBX bit 5, with AVX state enabled in XCR0).
-func HaveAVX2() bool {
-	maxLeaf, _, _, _ := cpuid(0, 0)
-	if maxLeaf < 7 {
-		return false
-	}
-	_, _, ecx1, _ := cpuid(1, 0)
-	const osxsave, avx = 1 << 27, 1 << 28
-	if ecx1&osxsave == 0 || ecx1&avx == 0 || xgetbv0()&6 != 6 {
-		return false
-	}
-	_, ebx7, _, _ := cpuid(7, 0)
-	return ebx7&(1<<5) != 0
-}
+// HaveAVX2 reports whether the CPU and the OS support AVX2 (package
+// cpufeat).
+func HaveAVX2() bool { return cpufeat.HasAVX2() }
 
 //go:noescape
 func areaTranspose8(dst *byte, src *byte, stride, chunks int)

@@ -1,10 +1,11 @@
-// Package simd holds the engine's assembly: an AVX-512 sgemm micro-kernel
-// and CPU feature detection. It is separate from package nn because Go
-// does not allow assembly in a package that uses cgo.
+//go:build amd64 && !purego
+
+// Package simd holds the engine's assembly: AVX-512 and AVX2 sgemm
+// micro-kernels. It is separate from package nn because Go does not allow
+// assembly in a package that uses cgo.
 package simd
 
-func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
-func xgetbv() (eax, edx uint32)
+import "cxlseg/internal/cpufeat"
 
 // Kernel8x32 adds A*B to the 8x32 tile of C at c (rows ldc floats apart),
 // for a packed A panel a[p*8+r] and B rows b[p*ldb : p*ldb+32], p < k.
@@ -27,40 +28,8 @@ func Dot4x4(k16 int, a *float32, lda int, b *float32, ldb int, out *float32)
 //go:noescape
 func Kernel4x16(k int, a, b, c *float32, ldb, ldc int)
 
-// HasAVX2FMA reports whether the CPU has AVX2 and FMA and the OS saves
-// the ymm registers.
-func HasAVX2FMA() bool {
-	maxLeaf, _, _, _ := cpuid(0, 0)
-	if maxLeaf < 7 {
-		return false
-	}
-	_, _, ecx1, _ := cpuid(1, 0)
-	if ecx1&(1<<27) == 0 || ecx1&(1<<12) == 0 { // OSXSAVE, FMA
-		return false
-	}
-	_, ebx7, _, _ := cpuid(7, 0)
-	if ebx7&(1<<5) == 0 { // AVX2
-		return false
-	}
-	xcr0, _ := xgetbv()
-	return xcr0&0x6 == 0x6 // SSE and AVX state
-}
+// HasAVX2FMA reports whether Kernel4x16 runs here (package cpufeat).
+func HasAVX2FMA() bool { return cpufeat.HasAVX2FMA() }
 
-// HasAVX512 reports whether the CPU has AVX-512F and the OS saves the zmm
-// and opmask registers.
-func HasAVX512() bool {
-	maxLeaf, _, _, _ := cpuid(0, 0)
-	if maxLeaf < 7 {
-		return false
-	}
-	_, _, ecx1, _ := cpuid(1, 0)
-	if ecx1&(1<<27) == 0 { // OSXSAVE
-		return false
-	}
-	_, ebx7, _, _ := cpuid(7, 0)
-	if ebx7&(1<<16) == 0 { // AVX512F
-		return false
-	}
-	xcr0, _ := xgetbv()
-	return xcr0&0xe6 == 0xe6 // SSE, AVX, opmask, ZMM_Hi256, Hi16_ZMM
-}
+// HasAVX512 reports whether Kernel8x32 and Dot4x4 run here.
+func HasAVX512() bool { return cpufeat.HasAVX512() }

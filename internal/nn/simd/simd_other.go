@@ -1,4 +1,4 @@
-//go:build !amd64
+//go:build !amd64 || purego
 
 // Package simd holds the engine's assembly: an AVX-512 sgemm micro-kernel
 // and CPU feature detection. This architecture has none.
