@@ -59,5 +59,5 @@ func (e Estimator) Estimate(r Result) float64 {
 
 // DefaultEstimator returns the estimator fitted for the default model.
 func DefaultEstimator() Estimator {
-	return Estimator{}
+	return Estimator{Coef: []float64{0.9891, -0.2593, -0.0085, 0.1078, -0.0273, -0.0494, -0.0211}}
 }

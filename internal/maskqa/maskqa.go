@@ -58,7 +58,7 @@ type Thresholds struct {
 // lung behind the heart, have fractions 0.19 / 0.36 / 0.56 and 9 exceed
 // the area limit.
 func DefaultThresholds() Thresholds {
-	return Thresholds{OneLungRatio: 0.25, LargeComponent: 0.005, MinArea: 0.10, MaxArea: 0.55, MinMeanProb: 0.75}
+	return Thresholds{OneLungRatio: 0.25, LargeComponent: 0.005, MinArea: 0.10, MaxArea: 0.55, MinMeanProb: 0.75, MinEstDice: 0.93}
 }
 
 // Result holds the measures of one mask.

@@ -69,7 +69,7 @@ func TestFlags(t *testing.T) {
 		{"small extra ignored", paint(rightLung, leftLung, image.Rect(200, 200, 203, 203)), uniform(0.9), nil},
 		{"too small", paint(image.Rect(40, 80, 80, 120), image.Rect(140, 80, 180, 120)), uniform(0.9), []string{FlagImplausibleArea}},
 		{"too big", paint(image.Rect(0, 0, 110, 224), image.Rect(114, 0, 224, 224)), uniform(0.9), []string{FlagImplausibleArea}},
-		{"low confidence", paint(rightLung, leftLung), uniform(0.6), []string{FlagLowConfidence}},
+		{"low confidence", paint(rightLung, leftLung), uniform(0.6), []string{FlagLowConfidence, FlagLowQuality}},
 		{"no probabilities", paint(rightLung, leftLung), nil, nil},
 		{"merged", paint(image.Rect(30, 40, 190, 190)), uniform(0.9), []string{FlagOneLung}},
 	}
