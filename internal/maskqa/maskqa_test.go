@@ -207,3 +207,26 @@ func TestEstimatorAndLowQuality(t *testing.T) {
 		t.Errorf("%d term names for %d terms", len(TermNames()), len(Terms(r)))
 	}
 }
+
+// BenchmarkMeasure times the per-mask QA of a build: shape measures
+// alone (no probabilities) and with the raw-mask components, the quality
+// features and the estimate. Compare with a build's worker time per image
+// (about 57 ms, bench/RESULTS.md) for the cost of est_dice.
+func BenchmarkMeasure(b *testing.B) {
+	clean := paint(rightLung, leftLung)
+	p := probOf(0.02, 0.98, rightLung, leftLung)
+	for i := 0; i < len(p); i += 97 {
+		p[i] = 0.5 // some uncertain pixels and specks
+	}
+	m := NewMeter(DefaultThresholds())
+	b.Run("shape", func(b *testing.B) {
+		for range b.N {
+			m.Measure(clean, nil)
+		}
+	})
+	b.Run("with_est_dice", func(b *testing.B) {
+		for range b.N {
+			m.Measure(clean, p)
+		}
+	})
+}
