@@ -1,4 +1,4 @@
-module cxlseg
+module github.com/cxlseg/cxlseg
 
 go 1.26.0
 

@@ -3,8 +3,8 @@ package dataset_test
 import (
 	"testing"
 
-	"cxlseg/dataset"
-	"cxlseg/dataset/datasettest"
+	"github.com/cxlseg/cxlseg/dataset"
+	"github.com/cxlseg/cxlseg/dataset/datasettest"
 )
 
 // BenchmarkOpen reads and joins the CSVs of a 20,000-image dataset; the

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"cxlseg/dataset"
-	"cxlseg/dataset/datasettest"
+	"github.com/cxlseg/cxlseg/dataset"
+	"github.com/cxlseg/cxlseg/dataset/datasettest"
 )
 
 // writeFake writes the fake dataset into a temporary directory.

@@ -5,8 +5,8 @@ import (
 	"log"
 	"os"
 
-	"cxlseg/dataset"
-	"cxlseg/dataset/datasettest"
+	"github.com/cxlseg/cxlseg/dataset"
+	"github.com/cxlseg/cxlseg/dataset/datasettest"
 )
 
 // ExampleOpen opens a built dataset and walks its training split. (The

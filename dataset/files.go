@@ -1,6 +1,6 @@
 package dataset
 
-import "cxlseg/internal/cxlcsv"
+import "github.com/cxlseg/cxlseg/internal/cxlcsv"
 
 // File names of a built CXLSeg dataset, relative to its directory.
 const (

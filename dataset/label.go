@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"cxlseg/internal/chexpert"
+	"github.com/cxlseg/cxlseg/internal/chexpert"
 )
 
 // Label is the value of one CheXpert observation for one image, typed so

@@ -5,7 +5,7 @@ package main
 import (
 	"os"
 
-	"cxlseg/internal/cli"
+	"github.com/cxlseg/cxlseg/internal/cli"
 )
 
 func main() {

@@ -8,7 +8,7 @@ import (
 	"os"
 	"strconv"
 
-	"cxlseg/internal/chexpert"
+	"github.com/cxlseg/cxlseg/internal/chexpert"
 )
 
 func ids(im Image) (string, string, string) {

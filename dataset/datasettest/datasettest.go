@@ -15,7 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"cxlseg/internal/chexpert"
+	"github.com/cxlseg/cxlseg/internal/chexpert"
 )
 
 // Image describes one image of the fake dataset as written (cells

@@ -13,13 +13,13 @@ import (
 	"runtime"
 	"strings"
 
-	"cxlseg/internal/model"
-	"cxlseg/internal/onnx"
-	"cxlseg/internal/ort"
-	"cxlseg/internal/preprocess"
-	"cxlseg/internal/safetensors"
-	"cxlseg/internal/segment"
-	"cxlseg/internal/weights"
+	"github.com/cxlseg/cxlseg/internal/model"
+	"github.com/cxlseg/cxlseg/internal/onnx"
+	"github.com/cxlseg/cxlseg/internal/ort"
+	"github.com/cxlseg/cxlseg/internal/preprocess"
+	"github.com/cxlseg/cxlseg/internal/safetensors"
+	"github.com/cxlseg/cxlseg/internal/segment"
+	"github.com/cxlseg/cxlseg/internal/weights"
 )
 
 // Backend kinds accepted by Config.Kind.

@@ -8,13 +8,13 @@ import (
 	"strings"
 	"testing"
 
-	"cxlseg/internal/onnx"
-	"cxlseg/internal/onnx/onnxtest"
-	"cxlseg/internal/ort"
-	"cxlseg/internal/preprocess"
-	"cxlseg/internal/safetensors"
-	"cxlseg/internal/segment"
-	"cxlseg/internal/testenv"
+	"github.com/cxlseg/cxlseg/internal/onnx"
+	"github.com/cxlseg/cxlseg/internal/onnx/onnxtest"
+	"github.com/cxlseg/cxlseg/internal/ort"
+	"github.com/cxlseg/cxlseg/internal/preprocess"
+	"github.com/cxlseg/cxlseg/internal/safetensors"
+	"github.com/cxlseg/cxlseg/internal/segment"
+	"github.com/cxlseg/cxlseg/internal/testenv"
 )
 
 // weightsBytes returns random weights of arch as safetensors bytes with

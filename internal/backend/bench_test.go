@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"cxlseg/internal/segment"
+	"github.com/cxlseg/cxlseg/internal/segment"
 )
 
 // BenchmarkBackends measures both backends on SA-UNet base 16 (the

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"cxlseg/internal/segment"
+	"github.com/cxlseg/cxlseg/internal/segment"
 )
 
 // Verify runs an exported ONNX model (onnxPath) on ONNX Runtime and the

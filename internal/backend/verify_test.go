@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"cxlseg/internal/onnx"
-	"cxlseg/internal/safetensors"
+	"github.com/cxlseg/cxlseg/internal/onnx"
+	"github.com/cxlseg/cxlseg/internal/safetensors"
 )
 
 func TestVerify(t *testing.T) {

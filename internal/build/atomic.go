@@ -1,13 +1,14 @@
 package build
 
 import (
-	"cxlseg/internal/atomicfile"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"syscall"
+
+	"github.com/cxlseg/cxlseg/internal/atomicfile"
 )
 
 // fileWriter writes whole files. The build's outputs go through it so tests

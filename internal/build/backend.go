@@ -8,10 +8,10 @@ import (
 	"runtime"
 	"strings"
 
-	"cxlseg/internal/backend"
-	"cxlseg/internal/safetensors"
-	"cxlseg/internal/segment"
-	"cxlseg/internal/weights"
+	"github.com/cxlseg/cxlseg/internal/backend"
+	"github.com/cxlseg/cxlseg/internal/safetensors"
+	"github.com/cxlseg/cxlseg/internal/segment"
+	"github.com/cxlseg/cxlseg/internal/weights"
 )
 
 // openDefaultBackend opens the backend named by o.Backend with the model

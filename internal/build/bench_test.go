@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"cxlseg/internal/sample"
+	"github.com/cxlseg/cxlseg/internal/sample"
 )
 
 // BenchmarkImageStagesMIMIC times the per-image work around inference

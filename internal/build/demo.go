@@ -11,9 +11,9 @@ import (
 	"os"
 	"path/filepath"
 
-	"cxlseg/internal/imgproc"
-	"cxlseg/internal/sample"
-	"cxlseg/internal/segment"
+	"github.com/cxlseg/cxlseg/internal/imgproc"
+	"github.com/cxlseg/cxlseg/internal/sample"
+	"github.com/cxlseg/cxlseg/internal/segment"
 )
 
 // DemoResult says where the demo put things.

@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"cxlseg/internal/model"
-	"cxlseg/internal/sample"
+	"github.com/cxlseg/cxlseg/internal/model"
+	"github.com/cxlseg/cxlseg/internal/sample"
 )
 
 // TestDemoSampleTree runs the demo on the bundled sample tree (with the

@@ -9,9 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"cxlseg/internal/catalog"
-	"cxlseg/internal/cxlcsv"
-	"cxlseg/internal/split"
+	"github.com/cxlseg/cxlseg/internal/catalog"
+	"github.com/cxlseg/cxlseg/internal/cxlcsv"
+	"github.com/cxlseg/cxlseg/internal/split"
 )
 
 // QAFile is the name of the per-mask QA CSV.

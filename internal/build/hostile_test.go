@@ -5,7 +5,6 @@ package build
 import (
 	"bytes"
 	"context"
-	"cxlseg/dataset"
 	"errors"
 	"fmt"
 	"os"
@@ -15,8 +14,10 @@ import (
 	"testing"
 	"time"
 
-	"cxlseg/internal/cxlcsv"
-	"cxlseg/internal/testenv"
+	"github.com/cxlseg/cxlseg/dataset"
+
+	"github.com/cxlseg/cxlseg/internal/cxlcsv"
+	"github.com/cxlseg/cxlseg/internal/testenv"
 )
 
 // TestRunNonRegularImages: an image path that is a FIFO or a link to

@@ -3,14 +3,15 @@ package build
 import (
 	"context"
 	"crypto/sha256"
-	"cxlseg/internal/safeio"
 	"encoding/hex"
 	"fmt"
 	"io"
 	"slices"
 
-	"cxlseg/internal/catalog"
-	"cxlseg/internal/mimic"
+	"github.com/cxlseg/cxlseg/internal/safeio"
+
+	"github.com/cxlseg/cxlseg/internal/catalog"
+	"github.com/cxlseg/cxlseg/internal/mimic"
 )
 
 // InputFile identifies one input CSV in the manifest.

@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"cxlseg/internal/catalog"
+	"github.com/cxlseg/cxlseg/internal/catalog"
 )
 
 // Item is one selected image the build segments.

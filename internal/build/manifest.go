@@ -1,18 +1,19 @@
 package build
 
 import (
-	"cxlseg/internal/cxlcsv"
 	"encoding/json"
 	"fmt"
 	"os"
 	"runtime"
 	"time"
 
-	"cxlseg/internal/imgproc"
-	"cxlseg/internal/maskqa"
-	"cxlseg/internal/preprocess"
-	"cxlseg/internal/segment"
-	"cxlseg/internal/version"
+	"github.com/cxlseg/cxlseg/internal/cxlcsv"
+
+	"github.com/cxlseg/cxlseg/internal/imgproc"
+	"github.com/cxlseg/cxlseg/internal/maskqa"
+	"github.com/cxlseg/cxlseg/internal/preprocess"
+	"github.com/cxlseg/cxlseg/internal/segment"
+	"github.com/cxlseg/cxlseg/internal/version"
 )
 
 // ManifestFile is the provenance record's name, in the output root (final

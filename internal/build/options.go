@@ -5,9 +5,9 @@ import (
 	"io"
 	"slices"
 
-	"cxlseg/internal/catalog"
-	"cxlseg/internal/segment"
-	"cxlseg/internal/split"
+	"github.com/cxlseg/cxlseg/internal/catalog"
+	"github.com/cxlseg/cxlseg/internal/segment"
+	"github.com/cxlseg/cxlseg/internal/split"
 )
 
 // Options are the parameters of a build. The JSON form is recorded in

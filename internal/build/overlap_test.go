@@ -2,12 +2,13 @@ package build
 
 import (
 	"context"
-	"cxlseg/internal/segment"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cxlseg/cxlseg/internal/segment"
 )
 
 func TestCheckOutside(t *testing.T) {

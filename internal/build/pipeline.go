@@ -3,7 +3,6 @@ package build
 import (
 	"context"
 	"crypto/sha256"
-	"cxlseg/internal/safeio"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -15,7 +14,9 @@ import (
 	"sync"
 	"time"
 
-	"cxlseg/internal/segment"
+	"github.com/cxlseg/cxlseg/internal/safeio"
+
+	"github.com/cxlseg/cxlseg/internal/segment"
 )
 
 // Exclusion reasons the pipeline records (the catalog adds its own, such

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"cxlseg/internal/segment"
+	"github.com/cxlseg/cxlseg/internal/segment"
 )
 
 // fakeStages stands in for the image stages: "decoding" accepts files that

@@ -3,7 +3,7 @@ package build
 import (
 	"strings"
 
-	"cxlseg/internal/maskqa"
+	"github.com/cxlseg/cxlseg/internal/maskqa"
 )
 
 // QA holds one image's CXLSeg-qa.csv measure columns (mean_prob through

@@ -10,7 +10,7 @@ import (
 	"runtime"
 	"time"
 
-	"cxlseg/internal/catalog"
+	"github.com/cxlseg/cxlseg/internal/catalog"
 )
 
 // StateDir is the folder under OUT holding each shard's journal, manifest

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"cxlseg/internal/cxlcsv"
-	"cxlseg/internal/testenv"
+	"github.com/cxlseg/cxlseg/internal/cxlcsv"
+	"github.com/cxlseg/cxlseg/internal/testenv"
 )
 
 var badKinds = map[int]string{1: kindLateral, 3: kindNoReport, 4: kindMissing, 6: kindCorrupt,

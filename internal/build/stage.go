@@ -6,7 +6,7 @@ import (
 	"image"
 	"time"
 
-	"cxlseg/internal/segment"
+	"github.com/cxlseg/cxlseg/internal/segment"
 )
 
 // Stage indexes for the per-stage time split in the summary.

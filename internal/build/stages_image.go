@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"time"
 
-	"cxlseg/internal/imgproc"
-	"cxlseg/internal/maskqa"
-	"cxlseg/internal/preprocess"
-	"cxlseg/internal/segment"
+	"github.com/cxlseg/cxlseg/internal/imgproc"
+	"github.com/cxlseg/cxlseg/internal/maskqa"
+	"github.com/cxlseg/cxlseg/internal/preprocess"
+	"github.com/cxlseg/cxlseg/internal/segment"
 )
 
 // minSide is the smallest image side accepted: anything smaller is not a

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"cxlseg/internal/chexpert"
-	"cxlseg/internal/segment"
+	"github.com/cxlseg/cxlseg/internal/chexpert"
+	"github.com/cxlseg/cxlseg/internal/segment"
 )
 
 // Image kinds of the mini tree (index -> kind).

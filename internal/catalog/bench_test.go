@@ -6,8 +6,8 @@ import (
 	"sync"
 	"testing"
 
-	"cxlseg/internal/mimic"
-	mt "cxlseg/internal/mimic/mimictest"
+	"github.com/cxlseg/cxlseg/internal/mimic"
+	mt "github.com/cxlseg/cxlseg/internal/mimic/mimictest"
 )
 
 // largeOnce caches the generated 250k-row inputs across benchmark runs

@@ -4,9 +4,9 @@ import (
 	"slices"
 	"testing"
 
-	"cxlseg/internal/chexpert"
-	"cxlseg/internal/label"
-	"cxlseg/internal/report"
+	"github.com/cxlseg/cxlseg/internal/chexpert"
+	"github.com/cxlseg/cxlseg/internal/label"
+	"github.com/cxlseg/cxlseg/internal/report"
 )
 
 // TestBuiltinLabels: with LabelsBuiltin every kept record carries the

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"cxlseg/internal/chexpert"
-	"cxlseg/internal/mimic"
-	"cxlseg/internal/split"
+	"github.com/cxlseg/cxlseg/internal/chexpert"
+	"github.com/cxlseg/cxlseg/internal/mimic"
+	"github.com/cxlseg/cxlseg/internal/split"
 )
 
 // DefaultViews is the frontal set: CXLSeg's 243,324 images are MIMIC's

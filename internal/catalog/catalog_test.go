@@ -9,10 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"cxlseg/internal/chexpert"
-	"cxlseg/internal/mimic"
-	mt "cxlseg/internal/mimic/mimictest"
-	"cxlseg/internal/split"
+	"github.com/cxlseg/cxlseg/internal/chexpert"
+	"github.com/cxlseg/cxlseg/internal/mimic"
+	mt "github.com/cxlseg/cxlseg/internal/mimic/mimictest"
+	"github.com/cxlseg/cxlseg/internal/split"
 )
 
 // buildSmall writes mimictest.SmallTree (variant applied) and builds its

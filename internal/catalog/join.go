@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"cxlseg/internal/chexpert"
-	"cxlseg/internal/mimic"
+	"github.com/cxlseg/cxlseg/internal/chexpert"
+	"github.com/cxlseg/cxlseg/internal/mimic"
 )
 
 // joinSplits streams the split file (if any), sets OfficialSplit on the

@@ -10,9 +10,9 @@ import (
 	"sync/atomic"
 	"unicode/utf8"
 
-	"cxlseg/internal/label"
-	"cxlseg/internal/mimic"
-	"cxlseg/internal/report"
+	"github.com/cxlseg/cxlseg/internal/label"
+	"github.com/cxlseg/cxlseg/internal/mimic"
+	"github.com/cxlseg/cxlseg/internal/report"
 )
 
 // reportWorkers bounds the goroutines reading and sectioning reports:

@@ -2,13 +2,14 @@ package catalog
 
 import (
 	"context"
-	"cxlseg/internal/safeio"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
 
-	"cxlseg/internal/mimic"
+	"github.com/cxlseg/cxlseg/internal/safeio"
+
+	"github.com/cxlseg/cxlseg/internal/mimic"
 )
 
 // ctxEvery is how many rows pass between checks for cancellation.

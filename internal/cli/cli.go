@@ -14,7 +14,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"cxlseg/internal/version"
+	"github.com/cxlseg/cxlseg/internal/version"
 )
 
 // Env is what a subcommand gets from the process: its output streams and a

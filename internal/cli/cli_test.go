@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"cxlseg/internal/version"
+	"github.com/cxlseg/cxlseg/internal/version"
 )
 
 func TestRunExitCodes(t *testing.T) {

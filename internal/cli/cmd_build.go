@@ -6,8 +6,8 @@ import (
 	"runtime/pprof"
 	"strings"
 
-	"cxlseg/internal/backend"
-	"cxlseg/internal/build"
+	"github.com/cxlseg/cxlseg/internal/backend"
+	"github.com/cxlseg/cxlseg/internal/build"
 )
 
 // runBuild segments every selected MIMIC-CXR-JPG image and writes the

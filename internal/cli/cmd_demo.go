@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"cxlseg/internal/backend"
-	"cxlseg/internal/build"
-	"cxlseg/internal/cxlcsv"
+	"github.com/cxlseg/cxlseg/internal/backend"
+	"github.com/cxlseg/cxlseg/internal/build"
+	"github.com/cxlseg/cxlseg/internal/cxlcsv"
 )
 
 // runDemo writes the bundled sample tree, builds CXLSeg from it with the

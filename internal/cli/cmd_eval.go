@@ -5,14 +5,14 @@ import (
 	"os"
 	"strings"
 
-	"cxlseg/internal/backend"
-	"cxlseg/internal/evaluate"
-	"cxlseg/internal/imgproc"
-	"cxlseg/internal/lungdata"
-	"cxlseg/internal/preprocess"
-	"cxlseg/internal/safetensors"
-	"cxlseg/internal/segment"
-	"cxlseg/internal/weights"
+	"github.com/cxlseg/cxlseg/internal/backend"
+	"github.com/cxlseg/cxlseg/internal/evaluate"
+	"github.com/cxlseg/cxlseg/internal/imgproc"
+	"github.com/cxlseg/cxlseg/internal/lungdata"
+	"github.com/cxlseg/cxlseg/internal/preprocess"
+	"github.com/cxlseg/cxlseg/internal/safetensors"
+	"github.com/cxlseg/cxlseg/internal/segment"
+	"github.com/cxlseg/cxlseg/internal/weights"
 )
 
 // runEval scores a model on images with lung masks (package evaluate).

@@ -3,8 +3,8 @@ package cli
 import (
 	"fmt"
 
-	"cxlseg/dataset"
-	"cxlseg/internal/export"
+	"github.com/cxlseg/cxlseg/dataset"
+	"github.com/cxlseg/cxlseg/internal/export"
 )
 
 // runExport writes per-split CSVs of a built dataset for one learning task.

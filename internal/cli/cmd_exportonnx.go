@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"os"
 
-	"cxlseg/internal/backend"
-	"cxlseg/internal/onnx"
-	"cxlseg/internal/safetensors"
-	"cxlseg/internal/weights"
+	"github.com/cxlseg/cxlseg/internal/backend"
+	"github.com/cxlseg/cxlseg/internal/onnx"
+	"github.com/cxlseg/cxlseg/internal/safetensors"
+	"github.com/cxlseg/cxlseg/internal/weights"
 )
 
 // runExportONNX writes a model's weights as an ONNX graph in inference mode.

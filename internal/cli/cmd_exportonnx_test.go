@@ -2,16 +2,17 @@ package cli
 
 import (
 	"bytes"
-	"cxlseg/internal/testenv"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"cxlseg/internal/onnx/onnxtest"
-	"cxlseg/internal/ort"
-	"cxlseg/internal/safetensors"
+	"github.com/cxlseg/cxlseg/internal/testenv"
+
+	"github.com/cxlseg/cxlseg/internal/onnx/onnxtest"
+	"github.com/cxlseg/cxlseg/internal/ort"
+	"github.com/cxlseg/cxlseg/internal/safetensors"
 )
 
 func TestExportONNX(t *testing.T) {

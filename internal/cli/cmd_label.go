@@ -7,10 +7,10 @@ import (
 	"os"
 	"strings"
 
-	"cxlseg/internal/chexpert"
-	"cxlseg/internal/label"
-	"cxlseg/internal/report"
-	"cxlseg/internal/report/sectioned"
+	"github.com/cxlseg/cxlseg/internal/chexpert"
+	"github.com/cxlseg/cxlseg/internal/label"
+	"github.com/cxlseg/cxlseg/internal/report"
+	"github.com/cxlseg/cxlseg/internal/report/sectioned"
 )
 
 // runLabel labels report texts with the built-in labeler (package label).

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"cxlseg/internal/sample"
+	"github.com/cxlseg/cxlseg/internal/sample"
 )
 
 func TestLabelCommand(t *testing.T) {

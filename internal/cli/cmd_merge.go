@@ -3,7 +3,7 @@ package cli
 import (
 	"fmt"
 
-	"cxlseg/internal/build"
+	"github.com/cxlseg/cxlseg/internal/build"
 )
 
 // runMerge joins the shards of a sharded build into the final CSVs,

@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"cxlseg/internal/evaluate"
-	"cxlseg/internal/maskqa"
+	"github.com/cxlseg/cxlseg/internal/evaluate"
+	"github.com/cxlseg/cxlseg/internal/maskqa"
 )
 
 // runQACalibrate fits the estimated-Dice model of the mask QA on one eval

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"cxlseg/dataset"
-	"cxlseg/internal/htmlreport"
+	"github.com/cxlseg/cxlseg/dataset"
+	"github.com/cxlseg/cxlseg/internal/htmlreport"
 )
 
 // runReport writes the self-contained HTML QA report of a built dataset.

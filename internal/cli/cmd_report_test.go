@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"cxlseg/dataset/datasettest"
+	"github.com/cxlseg/cxlseg/dataset/datasettest"
 )
 
 // fakeDataset writes the fake built dataset for command tests.

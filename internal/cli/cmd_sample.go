@@ -7,7 +7,7 @@ import (
 	"os"
 	"time"
 
-	"cxlseg/internal/sample"
+	"github.com/cxlseg/cxlseg/internal/sample"
 )
 
 // runSample writes the bundled MIMIC-CXR-JPG-shaped sample tree, with

@@ -3,7 +3,7 @@ package cli
 import (
 	"fmt"
 
-	"cxlseg/internal/report/sectioned"
+	"github.com/cxlseg/cxlseg/internal/report/sectioned"
 )
 
 // runSections writes mimic_cxr_sectioned.csv from MIMIC-CXR report files

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"cxlseg/internal/train"
+	"github.com/cxlseg/cxlseg/internal/train"
 )
 
 // runTrain trains a lung segmentation model (package train).

@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"cxlseg/internal/atomicfile"
+	"github.com/cxlseg/cxlseg/internal/atomicfile"
 )
 
 // writeFileAtomic writes path through fill (buffered) into a temporary file

@@ -4,7 +4,7 @@ import (
 	"encoding/csv"
 	"io"
 
-	"cxlseg/internal/atomicfile"
+	"github.com/cxlseg/cxlseg/internal/atomicfile"
 )
 
 // writeAtomic writes the CSV path through fn (package atomicfile: a

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"cxlseg/internal/catalog"
-	"cxlseg/internal/mimic"
-	"cxlseg/internal/split"
+	"github.com/cxlseg/cxlseg/internal/catalog"
+	"github.com/cxlseg/cxlseg/internal/mimic"
+	"github.com/cxlseg/cxlseg/internal/split"
 )
 
 // everyImage says every image exists, so fuzzed rows reach the writers.

@@ -9,11 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"cxlseg/internal/catalog"
-	"cxlseg/internal/mimic"
-	mt "cxlseg/internal/mimic/mimictest"
-	"cxlseg/internal/split"
-	"cxlseg/internal/testenv"
+	"github.com/cxlseg/cxlseg/internal/catalog"
+	"github.com/cxlseg/cxlseg/internal/mimic"
+	mt "github.com/cxlseg/cxlseg/internal/mimic/mimictest"
+	"github.com/cxlseg/cxlseg/internal/split"
+	"github.com/cxlseg/cxlseg/internal/testenv"
 )
 
 // TestLarge measures the data layer on a synthetic 250,000-row MIMIC:

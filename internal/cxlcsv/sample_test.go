@@ -6,11 +6,11 @@ import (
 	"path/filepath"
 	"testing"
 
-	"cxlseg/internal/catalog"
-	"cxlseg/internal/mimic"
-	"cxlseg/internal/sample"
-	"cxlseg/internal/split"
-	"cxlseg/internal/testenv"
+	"github.com/cxlseg/cxlseg/internal/catalog"
+	"github.com/cxlseg/cxlseg/internal/mimic"
+	"github.com/cxlseg/cxlseg/internal/sample"
+	"github.com/cxlseg/cxlseg/internal/split"
+	"github.com/cxlseg/cxlseg/internal/testenv"
 )
 
 // TestSampleTree runs the bundled sample tree (cxlseg sample) through the

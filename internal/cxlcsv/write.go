@@ -6,9 +6,9 @@ import (
 	"path/filepath"
 	"sort"
 
-	"cxlseg/internal/catalog"
-	"cxlseg/internal/chexpert"
-	"cxlseg/internal/mimic"
+	"github.com/cxlseg/cxlseg/internal/catalog"
+	"github.com/cxlseg/cxlseg/internal/chexpert"
+	"github.com/cxlseg/cxlseg/internal/mimic"
 )
 
 // File names of a built dataset, defined once here: the build writes them

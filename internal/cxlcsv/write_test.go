@@ -9,12 +9,12 @@ import (
 	"strings"
 	"testing"
 
-	"cxlseg/internal/catalog"
-	"cxlseg/internal/chexpert"
-	"cxlseg/internal/mimic"
-	mt "cxlseg/internal/mimic/mimictest"
-	"cxlseg/internal/split"
-	"cxlseg/internal/testenv"
+	"github.com/cxlseg/cxlseg/internal/catalog"
+	"github.com/cxlseg/cxlseg/internal/chexpert"
+	"github.com/cxlseg/cxlseg/internal/mimic"
+	mt "github.com/cxlseg/cxlseg/internal/mimic/mimictest"
+	"github.com/cxlseg/cxlseg/internal/split"
+	"github.com/cxlseg/cxlseg/internal/testenv"
 )
 
 // buildDataset runs the hand-built tree through the catalog and the split.

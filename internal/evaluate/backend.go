@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"strconv"
 
-	"cxlseg/internal/model"
-	"cxlseg/internal/preprocess"
-	"cxlseg/internal/segment"
+	"github.com/cxlseg/cxlseg/internal/model"
+	"github.com/cxlseg/cxlseg/internal/preprocess"
+	"github.com/cxlseg/cxlseg/internal/segment"
 )
 
 // NativeBackend decodes safetensors weights, checks that they were trained

@@ -20,12 +20,12 @@ import (
 	"io"
 	"time"
 
-	"cxlseg/internal/imgproc"
-	"cxlseg/internal/lungdata"
-	"cxlseg/internal/maskqa"
-	"cxlseg/internal/metrics"
-	"cxlseg/internal/preprocess"
-	"cxlseg/internal/segment"
+	"github.com/cxlseg/cxlseg/internal/imgproc"
+	"github.com/cxlseg/cxlseg/internal/lungdata"
+	"github.com/cxlseg/cxlseg/internal/maskqa"
+	"github.com/cxlseg/cxlseg/internal/metrics"
+	"github.com/cxlseg/cxlseg/internal/preprocess"
+	"github.com/cxlseg/cxlseg/internal/segment"
 )
 
 // Variants names the four scorings, in the order of Row.Scores.

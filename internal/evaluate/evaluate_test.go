@@ -13,10 +13,10 @@ import (
 	"strings"
 	"testing"
 
-	"cxlseg/internal/imgproc"
-	"cxlseg/internal/lungdata"
-	"cxlseg/internal/preprocess"
-	"cxlseg/internal/testenv"
+	"github.com/cxlseg/cxlseg/internal/imgproc"
+	"github.com/cxlseg/cxlseg/internal/lungdata"
+	"github.com/cxlseg/cxlseg/internal/preprocess"
+	"github.com/cxlseg/cxlseg/internal/testenv"
 )
 
 // fixedBackend returns the same probability map for every image.

@@ -7,7 +7,7 @@ import (
 	"os"
 	"strconv"
 
-	"cxlseg/internal/maskqa"
+	"github.com/cxlseg/cxlseg/internal/maskqa"
 )
 
 // QARows are the quality measures and true Dice of the images of a

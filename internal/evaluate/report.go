@@ -12,8 +12,8 @@ import (
 	"strconv"
 	"strings"
 
-	"cxlseg/internal/atomicfile"
-	"cxlseg/internal/metrics"
+	"github.com/cxlseg/cxlseg/internal/atomicfile"
+	"github.com/cxlseg/cxlseg/internal/metrics"
 )
 
 // Group is the summary of one subset of images in every variant.

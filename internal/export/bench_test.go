@@ -3,8 +3,8 @@ package export
 import (
 	"testing"
 
-	"cxlseg/dataset"
-	"cxlseg/dataset/datasettest"
+	"github.com/cxlseg/cxlseg/dataset"
+	"github.com/cxlseg/cxlseg/dataset/datasettest"
 )
 
 // BenchmarkWriteClassification exports a 20,000-image dataset.

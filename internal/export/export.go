@@ -14,9 +14,9 @@ import (
 	"os"
 	"path/filepath"
 
-	"cxlseg/dataset"
-	"cxlseg/internal/atomicfile"
-	"cxlseg/internal/version"
+	"github.com/cxlseg/cxlseg/dataset"
+	"github.com/cxlseg/cxlseg/internal/atomicfile"
+	"github.com/cxlseg/cxlseg/internal/version"
 )
 
 // Options configures an export.

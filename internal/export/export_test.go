@@ -10,9 +10,9 @@ import (
 	"strings"
 	"testing"
 
-	"cxlseg/dataset"
-	"cxlseg/dataset/datasettest"
-	"cxlseg/internal/testenv"
+	"github.com/cxlseg/cxlseg/dataset"
+	"github.com/cxlseg/cxlseg/dataset/datasettest"
+	"github.com/cxlseg/cxlseg/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")

@@ -3,8 +3,8 @@ package export
 import (
 	"fmt"
 
-	"cxlseg/dataset"
-	"cxlseg/internal/chexpert"
+	"github.com/cxlseg/cxlseg/dataset"
+	"github.com/cxlseg/cxlseg/internal/chexpert"
 )
 
 // Task selects the columns of an export.

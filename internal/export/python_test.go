@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"cxlseg/dataset"
-	"cxlseg/dataset/datasettest"
-	"cxlseg/internal/testenv"
+	"github.com/cxlseg/cxlseg/dataset"
+	"github.com/cxlseg/cxlseg/dataset/datasettest"
+	"github.com/cxlseg/cxlseg/internal/testenv"
 )
 
 // docPath is the README snippet the Python test runs.

@@ -5,8 +5,8 @@ import (
 	"io"
 	"testing"
 
-	"cxlseg/dataset"
-	"cxlseg/dataset/datasettest"
+	"github.com/cxlseg/cxlseg/dataset"
+	"github.com/cxlseg/cxlseg/dataset/datasettest"
 )
 
 // BenchmarkRender renders the fake dataset's report: 8 sample and 8

@@ -5,7 +5,6 @@ package htmlreport
 import (
 	"bytes"
 	"context"
-	"cxlseg/internal/testenv"
 	"image/png"
 	"net/url"
 	"os"
@@ -18,7 +17,9 @@ import (
 	"testing"
 	"time"
 
-	"cxlseg/dataset/datasettest"
+	"github.com/cxlseg/cxlseg/internal/testenv"
+
+	"github.com/cxlseg/cxlseg/dataset/datasettest"
 )
 
 // checkScript is injected at the very top of <head>, before the page's

@@ -12,9 +12,9 @@ import (
 	"strings"
 	"testing"
 
-	"cxlseg/dataset"
-	"cxlseg/internal/cli"
-	"cxlseg/internal/htmlreport"
+	"github.com/cxlseg/cxlseg/dataset"
+	"github.com/cxlseg/cxlseg/internal/cli"
+	"github.com/cxlseg/cxlseg/internal/htmlreport"
 )
 
 // TestEndToEnd runs the product as a user does, on its real output only:

@@ -20,9 +20,9 @@ import (
 	"strconv"
 	"sync"
 
-	"cxlseg/dataset"
-	"cxlseg/internal/atomicfile"
-	"cxlseg/internal/version"
+	"github.com/cxlseg/cxlseg/dataset"
+	"github.com/cxlseg/cxlseg/internal/atomicfile"
+	"github.com/cxlseg/cxlseg/internal/version"
 )
 
 // Options configures a report.

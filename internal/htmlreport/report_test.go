@@ -15,8 +15,8 @@ import (
 
 	"golang.org/x/net/html"
 
-	"cxlseg/dataset"
-	"cxlseg/dataset/datasettest"
+	"github.com/cxlseg/cxlseg/dataset"
+	"github.com/cxlseg/cxlseg/dataset/datasettest"
 )
 
 // openFake writes the fake dataset with images and opens it.

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"sort"
 
-	"cxlseg/dataset"
+	"github.com/cxlseg/cxlseg/dataset"
 )
 
 // randomSample returns k distinct records drawn with a seeded generator

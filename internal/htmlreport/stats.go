@@ -5,7 +5,7 @@ import (
 	"slices"
 	"sort"
 
-	"cxlseg/dataset"
+	"github.com/cxlseg/cxlseg/dataset"
 )
 
 // splitCount is one row of the counts table.

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"testing"
 
-	"cxlseg/dataset"
+	"github.com/cxlseg/cxlseg/dataset"
 )
 
 func TestHistogram(t *testing.T) {

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"cxlseg/internal/imgproc/jpegenc"
-	"cxlseg/internal/testenv"
+	"github.com/cxlseg/cxlseg/internal/imgproc/jpegenc"
+	"github.com/cxlseg/cxlseg/internal/testenv"
 )
 
 // The benchmark image: a MIMIC-size (2544x3056) quality-95 gray JPEG made

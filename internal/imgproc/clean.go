@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"image"
 
-	"cxlseg/internal/imgproc/cc"
+	"github.com/cxlseg/cxlseg/internal/imgproc/cc"
 )
 
 // MorphOrder says which morphological operation the clean-up runs first.

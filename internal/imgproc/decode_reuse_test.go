@@ -5,7 +5,7 @@ import (
 	"os"
 	"testing"
 
-	"cxlseg/internal/testenv"
+	"github.com/cxlseg/cxlseg/internal/testenv"
 )
 
 // TestDecoderForgetsThePreviousFile: a file without a frame must fail the

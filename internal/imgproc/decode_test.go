@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"cxlseg/internal/testenv"
+	"github.com/cxlseg/cxlseg/internal/testenv"
 )
 
 // decoders returns the decoders available in this build: always Go's, and

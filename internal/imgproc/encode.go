@@ -6,7 +6,7 @@ import (
 	"image/png"
 	"io"
 
-	"cxlseg/internal/imgproc/jpegenc"
+	"github.com/cxlseg/cxlseg/internal/imgproc/jpegenc"
 )
 
 // JPEGQuality is the quality of CXLSeg's JPEGs (IJG scaling, the tables

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"cxlseg/internal/testenv"
+	"github.com/cxlseg/cxlseg/internal/testenv"
 )
 
 // TestEncodedReadByOpenCVAndPIL decodes our two JPEGs with libjpeg through

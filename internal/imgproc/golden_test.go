@@ -11,7 +11,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"cxlseg/internal/testenv"
+	"github.com/cxlseg/cxlseg/internal/testenv"
 )
 
 // goldenCase is one entry of testdata/golden/cases.json (make_goldens.py).

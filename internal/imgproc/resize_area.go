@@ -4,7 +4,7 @@ import (
 	"image"
 	"math"
 
-	"cxlseg/internal/imgproc/simd"
+	"github.com/cxlseg/cxlseg/internal/imgproc/simd"
 )
 
 // areaFast is OpenCV's resizeAreaFast for integer factors fx, fy whose

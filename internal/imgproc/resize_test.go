@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"cxlseg/internal/imgproc/simd"
+	"github.com/cxlseg/cxlseg/internal/imgproc/simd"
 )
 
 func randomGray(r *rand.Rand, w, h int) *image.Gray {

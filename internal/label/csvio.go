@@ -7,7 +7,7 @@ import (
 	"io"
 	"strings"
 
-	"cxlseg/internal/chexpert"
+	"github.com/cxlseg/cxlseg/internal/chexpert"
 )
 
 // CSVOptions says which columns of an input CSV hold the report text and the

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"unicode"
 
-	"cxlseg/internal/chexpert"
+	"github.com/cxlseg/cxlseg/internal/chexpert"
 )
 
 // Mode chooses how mentions of one observation combine in a report.

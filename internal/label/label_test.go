@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"cxlseg/internal/chexpert"
-	"cxlseg/internal/testenv"
+	"github.com/cxlseg/cxlseg/internal/chexpert"
+	"github.com/cxlseg/cxlseg/internal/testenv"
 )
 
 func TestRules(t *testing.T) {

@@ -2,7 +2,6 @@ package lungdata
 
 import (
 	"bytes"
-	"cxlseg/internal/safeio"
 	"errors"
 	"fmt"
 	"image"
@@ -13,7 +12,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"cxlseg/internal/imgproc"
+	"github.com/cxlseg/cxlseg/internal/safeio"
+
+	"github.com/cxlseg/cxlseg/internal/imgproc"
 )
 
 // Loader decodes item files to 8-bit gray. It reuses a JPEG decoder; not

@@ -2,7 +2,6 @@ package lungdata
 
 import (
 	"bytes"
-	"cxlseg/internal/testenv"
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
@@ -15,6 +14,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cxlseg/cxlseg/internal/testenv"
 )
 
 // writeGray writes a w x h gray image whose pixels are f(x, y), encoded by

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"sync"
 
-	"cxlseg/internal/preprocess"
+	"github.com/cxlseg/cxlseg/internal/preprocess"
 )
 
 // Set is a list of items decoded and preprocessed into memory at one model

@@ -15,7 +15,7 @@ import (
 	"math"
 	"slices"
 
-	"cxlseg/internal/imgproc/cc"
+	"github.com/cxlseg/cxlseg/internal/imgproc/cc"
 )
 
 // Flag names, as written to the flags column.

@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"cxlseg/internal/imgproc"
-	"cxlseg/internal/testenv"
+	"github.com/cxlseg/cxlseg/internal/imgproc"
+	"github.com/cxlseg/cxlseg/internal/testenv"
 )
 
 // TestThresholdsOnRealMasks: reference heart-excluded masks (resized to

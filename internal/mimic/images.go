@@ -2,13 +2,14 @@ package mimic
 
 import (
 	"bufio"
-	"cxlseg/internal/safeio"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/cxlseg/cxlseg/internal/safeio"
 )
 
 // ImageIndex answers whether an image exists in a MIMIC tree, by its

@@ -3,10 +3,11 @@ package mimic
 import (
 	"bufio"
 	"compress/gzip"
-	"cxlseg/internal/safeio"
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/cxlseg/cxlseg/internal/safeio"
 )
 
 // gzipMagic is the two-byte signature of a gzip member (RFC 1952). The

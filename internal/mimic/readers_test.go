@@ -3,13 +3,14 @@ package mimic
 import (
 	"bytes"
 	"compress/gzip"
-	"cxlseg/internal/safeio"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cxlseg/cxlseg/internal/safeio"
 )
 
 const mdHeader = "dicom_id,subject_id,study_id,PerformedProcedureStepDescription,ViewPosition,Rows,Columns,StudyDate,StudyTime,ProcedureCodeSequence_CodeMeaning,ViewCodeSequence_CodeMeaning,PatientOrientationCodeSequence_CodeMeaning\n"

@@ -3,7 +3,6 @@ package mimic
 import (
 	"archive/zip"
 	"bytes"
-	"cxlseg/internal/safeio"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/cxlseg/cxlseg/internal/safeio"
 )
 
 // MaxReportBytes bounds one report's size. MIMIC-CXR reports are a few

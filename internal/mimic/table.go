@@ -1,12 +1,13 @@
 package mimic
 
 import (
-	"cxlseg/internal/safeio"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/cxlseg/cxlseg/internal/safeio"
 )
 
 // table reads one CSV file with a header row, locating columns by name.

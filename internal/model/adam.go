@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"cxlseg/internal/nn"
+	"github.com/cxlseg/cxlseg/internal/nn"
 )
 
 // AdamConfig is torch.optim.Adam's configuration (L2 weight decay added to

@@ -1,6 +1,6 @@
 package model
 
-import "cxlseg/internal/nn"
+import "github.com/cxlseg/cxlseg/internal/nn"
 
 // buildMode says what netBuilder does with the architecture description.
 type buildMode int

@@ -7,7 +7,7 @@ import (
 	"syscall"
 	"testing"
 
-	"cxlseg/internal/nn"
+	"github.com/cxlseg/cxlseg/internal/nn"
 )
 
 // benchData returns n random images and blob masks of size x size.

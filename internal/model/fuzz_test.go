@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"cxlseg/internal/safetensors"
+	"github.com/cxlseg/cxlseg/internal/safetensors"
 )
 
 // FuzzDecode feeds arbitrary bytes to Decode (the loader of weight files

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"cxlseg/internal/nn"
+	"github.com/cxlseg/cxlseg/internal/nn"
 )
 
 // lossSums are one image's contributions to the loss.

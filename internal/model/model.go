@@ -64,7 +64,7 @@ import (
 	"slices"
 	"strings"
 
-	"cxlseg/internal/nn"
+	"github.com/cxlseg/cxlseg/internal/nn"
 )
 
 // Archs lists the architecture names New accepts.

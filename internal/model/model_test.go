@@ -7,7 +7,7 @@ import (
 	"slices"
 	"testing"
 
-	"cxlseg/internal/nn"
+	"github.com/cxlseg/cxlseg/internal/nn"
 )
 
 func newEngine(t testing.TB, threads int) *nn.Engine {

@@ -1,7 +1,6 @@
 package model
 
 import (
-	"cxlseg/internal/testenv"
 	"encoding/binary"
 	"math"
 	"math/rand/v2"
@@ -10,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cxlseg/cxlseg/internal/testenv"
 )
 
 // benchDir returns ../shared/bench (next to the module root), which holds

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"math"
 
-	"cxlseg/internal/nn"
-	"cxlseg/internal/segment"
+	"github.com/cxlseg/cxlseg/internal/nn"
+	"github.com/cxlseg/cxlseg/internal/segment"
 )
 
 // Predictor is a segment.Backend.

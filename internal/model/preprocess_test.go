@@ -3,7 +3,7 @@ package model
 import (
 	"testing"
 
-	"cxlseg/internal/preprocess"
+	"github.com/cxlseg/cxlseg/internal/preprocess"
 )
 
 // TestPreprocessingID keeps the metadata default in step with package

@@ -4,7 +4,7 @@ import (
 	"os"
 	"testing"
 
-	"cxlseg/internal/nn"
+	"github.com/cxlseg/cxlseg/internal/nn"
 )
 
 // TestProfileTrainStep prints a per-layer time profile of SA-UNet training

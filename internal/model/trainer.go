@@ -6,8 +6,8 @@ import (
 	"math"
 	"strconv"
 
-	"cxlseg/internal/nn"
-	"cxlseg/internal/safetensors"
+	"github.com/cxlseg/cxlseg/internal/nn"
+	"github.com/cxlseg/cxlseg/internal/safetensors"
 )
 
 // Trainer trains a Model with BCE + Dice loss and Adam. Its buffers are

@@ -6,9 +6,9 @@ import (
 	"slices"
 	"strconv"
 
-	"cxlseg/internal/nn"
-	"cxlseg/internal/safetensors"
-	"cxlseg/internal/version"
+	"github.com/cxlseg/cxlseg/internal/nn"
+	"github.com/cxlseg/cxlseg/internal/safetensors"
+	"github.com/cxlseg/cxlseg/internal/version"
 )
 
 // Metadata keys written with every model.

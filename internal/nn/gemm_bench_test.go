@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	"cxlseg/internal/nn/simd"
+	"github.com/cxlseg/cxlseg/internal/nn/simd"
 )
 
 // gemmShapes are SA-UNet base 16 conv shapes at 224 (one image): forward

@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"cxlseg/internal/nn/simd"
+	"github.com/cxlseg/cxlseg/internal/nn/simd"
 )
 
 // naiveGemm is the reference: C = alpha*op(A)*op(B) + beta*C in float64.

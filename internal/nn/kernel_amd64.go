@@ -5,7 +5,7 @@ package nn
 import (
 	"unsafe"
 
-	"cxlseg/internal/nn/simd"
+	"github.com/cxlseg/cxlseg/internal/nn/simd"
 )
 
 // simdKernel returns the best assembly micro-kernel the CPU runs (with

@@ -7,10 +7,10 @@ import (
 	"strconv"
 	"strings"
 
-	"cxlseg/internal/atomicfile"
-	"cxlseg/internal/preprocess"
-	"cxlseg/internal/safetensors"
-	"cxlseg/internal/version"
+	"github.com/cxlseg/cxlseg/internal/atomicfile"
+	"github.com/cxlseg/cxlseg/internal/preprocess"
+	"github.com/cxlseg/cxlseg/internal/safetensors"
+	"github.com/cxlseg/cxlseg/internal/version"
 )
 
 // Opset is the ONNX operator set the graphs use. 13 keeps ReduceMean's and

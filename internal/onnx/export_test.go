@@ -8,10 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"cxlseg/internal/onnx"
-	"cxlseg/internal/onnx/onnxtest"
-	"cxlseg/internal/safetensors"
-	"cxlseg/internal/testenv"
+	"github.com/cxlseg/cxlseg/internal/onnx"
+	"github.com/cxlseg/cxlseg/internal/onnx/onnxtest"
+	"github.com/cxlseg/cxlseg/internal/safetensors"
+	"github.com/cxlseg/cxlseg/internal/testenv"
 )
 
 func TestBuildSAUNet(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"math"
 
-	"cxlseg/internal/safetensors"
+	"github.com/cxlseg/cxlseg/internal/safetensors"
 )
 
 // bnEps is PyTorch's BatchNorm2d default epsilon, used when folding.

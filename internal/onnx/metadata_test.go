@@ -3,8 +3,8 @@ package onnx_test
 import (
 	"testing"
 
-	"cxlseg/internal/onnx"
-	"cxlseg/internal/onnx/onnxtest"
+	"github.com/cxlseg/cxlseg/internal/onnx"
+	"github.com/cxlseg/cxlseg/internal/onnx/onnxtest"
 )
 
 func TestMetadata(t *testing.T) {

@@ -13,9 +13,9 @@ import (
 	"strings"
 	"testing"
 
-	"cxlseg/internal/onnx"
-	"cxlseg/internal/onnx/onnxtest"
-	"cxlseg/internal/testenv"
+	"github.com/cxlseg/cxlseg/internal/onnx"
+	"github.com/cxlseg/cxlseg/internal/onnx/onnxtest"
+	"github.com/cxlseg/cxlseg/internal/testenv"
 )
 
 // tinyModel uses every field and attribute kind the encoder writes, with

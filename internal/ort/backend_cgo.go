@@ -10,8 +10,8 @@ import (
 
 	ortgo "github.com/yalue/onnxruntime_go"
 
-	"cxlseg/internal/onnx"
-	"cxlseg/internal/segment"
+	"github.com/cxlseg/cxlseg/internal/onnx"
+	"github.com/cxlseg/cxlseg/internal/segment"
 )
 
 // runtimeState is the ONNX Runtime library and environment of this

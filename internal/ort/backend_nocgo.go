@@ -2,7 +2,7 @@
 
 package ort
 
-import "cxlseg/internal/segment"
+import "github.com/cxlseg/cxlseg/internal/segment"
 
 // Load reports that ONNX Runtime cannot be loaded without cgo.
 func Load(lib string) (path, version string, err error) {

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"cxlseg/internal/onnx"
-	"cxlseg/internal/onnx/onnxtest"
-	"cxlseg/internal/testenv"
+	"github.com/cxlseg/cxlseg/internal/onnx"
+	"github.com/cxlseg/cxlseg/internal/onnx/onnxtest"
+	"github.com/cxlseg/cxlseg/internal/testenv"
 )
 
 // needLib skips the test when no ONNX Runtime library can be found, or

@@ -6,10 +6,10 @@ import (
 	"path/filepath"
 	"testing"
 
-	"cxlseg/internal/onnx"
-	"cxlseg/internal/onnx/onnxtest"
-	"cxlseg/internal/safetensors"
-	"cxlseg/internal/testenv"
+	"github.com/cxlseg/cxlseg/internal/onnx"
+	"github.com/cxlseg/cxlseg/internal/onnx/onnxtest"
+	"github.com/cxlseg/cxlseg/internal/safetensors"
+	"github.com/cxlseg/cxlseg/internal/testenv"
 )
 
 // TestParityTorch runs the same random SA-UNet weights through PyTorch's

@@ -5,13 +5,14 @@ package plot
 
 import (
 	"bytes"
-	"cxlseg/internal/atomicfile"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
 	"math"
 	"strconv"
+
+	"github.com/cxlseg/cxlseg/internal/atomicfile"
 )
 
 // Series is one line of a chart. X and Y have equal length; NaN values are

@@ -14,7 +14,7 @@ import (
 	"fmt"
 	"image"
 
-	"cxlseg/internal/imgproc"
+	"github.com/cxlseg/cxlseg/internal/imgproc"
 )
 
 // Size is the model input side in pixels.

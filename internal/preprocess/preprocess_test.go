@@ -2,11 +2,12 @@ package preprocess
 
 import (
 	"bytes"
-	"cxlseg/internal/testenv"
 	"image"
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/cxlseg/cxlseg/internal/testenv"
 )
 
 // phantom is a deterministic w x h test image with structure at several

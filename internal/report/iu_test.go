@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"cxlseg/internal/testenv"
+	"github.com/cxlseg/cxlseg/internal/testenv"
 )
 
 // iuRow is one Indiana University report with its fields.

@@ -8,7 +8,7 @@ import (
 	"reflect"
 	"testing"
 
-	"cxlseg/internal/testenv"
+	"github.com/cxlseg/cxlseg/internal/testenv"
 )
 
 // pyRead parses a safetensors file with nothing but json and struct, so it

@@ -11,7 +11,7 @@ import (
 	"sort"
 	"strconv"
 
-	"cxlseg/internal/atomicfile"
+	"github.com/cxlseg/cxlseg/internal/atomicfile"
 )
 
 // Write encodes ts and meta in the safetensors format to w. Tensors are

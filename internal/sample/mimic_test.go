@@ -5,8 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"cxlseg/internal/mimic"
-	"cxlseg/internal/report"
+	"github.com/cxlseg/cxlseg/internal/mimic"
+	"github.com/cxlseg/cxlseg/internal/report"
 )
 
 // TestTreeReadsWithMIMICReaders reads the sample tree with cxlseg's own

@@ -7,7 +7,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"cxlseg/internal/imgproc/jpegenc"
+	"github.com/cxlseg/cxlseg/internal/imgproc/jpegenc"
 )
 
 // regionMean is the mean of img where mask == want.

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"sync"
 
-	"cxlseg/internal/imgproc/jpegenc"
+	"github.com/cxlseg/cxlseg/internal/imgproc/jpegenc"
 )
 
 // PhantomQuality is the JPEG quality of phantoms, MIMIC-CXR-JPG's.

@@ -3,7 +3,7 @@ package sample
 import (
 	"strings"
 
-	"cxlseg/internal/report"
+	"github.com/cxlseg/cxlseg/internal/report"
 )
 
 // sec is shorthand for a report section.

@@ -14,8 +14,8 @@ import (
 	"strings"
 	"time"
 
-	"cxlseg/internal/atomicfile"
-	"cxlseg/internal/chexpert"
+	"github.com/cxlseg/cxlseg/internal/atomicfile"
+	"github.com/cxlseg/cxlseg/internal/chexpert"
 )
 
 // Options configures Write.

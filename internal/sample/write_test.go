@@ -17,8 +17,8 @@ import (
 	"strings"
 	"testing"
 
-	"cxlseg/internal/chexpert"
-	"cxlseg/internal/report"
+	"github.com/cxlseg/cxlseg/internal/chexpert"
+	"github.com/cxlseg/cxlseg/internal/report"
 )
 
 // readTree returns every file of a tree by relative path.

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"math"
 
-	"cxlseg/internal/atomicfile"
-	"cxlseg/internal/plot"
+	"github.com/cxlseg/cxlseg/internal/atomicfile"
+	"github.com/cxlseg/cxlseg/internal/plot"
 )
 
 // Epoch is one finished epoch, as logged in log.jsonl.

@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
-	"cxlseg/internal/lungdata"
+	"github.com/cxlseg/cxlseg/internal/lungdata"
 )
 
 // epochOrder returns the train indices used in epoch (0-based), shuffled:

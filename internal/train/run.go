@@ -13,11 +13,11 @@ import (
 	"strings"
 	"time"
 
-	"cxlseg/internal/atomicfile"
-	"cxlseg/internal/augment"
-	"cxlseg/internal/lungdata"
-	"cxlseg/internal/model"
-	"cxlseg/internal/preprocess"
+	"github.com/cxlseg/cxlseg/internal/atomicfile"
+	"github.com/cxlseg/cxlseg/internal/augment"
+	"github.com/cxlseg/cxlseg/internal/lungdata"
+	"github.com/cxlseg/cxlseg/internal/model"
+	"github.com/cxlseg/cxlseg/internal/preprocess"
 )
 
 // File names in Config.Out.

@@ -12,11 +12,11 @@ import (
 	"strings"
 	"testing"
 
-	"cxlseg/internal/augment"
-	"cxlseg/internal/lungdata"
-	"cxlseg/internal/model"
-	"cxlseg/internal/preprocess"
-	"cxlseg/internal/safetensors"
+	"github.com/cxlseg/cxlseg/internal/augment"
+	"github.com/cxlseg/cxlseg/internal/lungdata"
+	"github.com/cxlseg/cxlseg/internal/model"
+	"github.com/cxlseg/cxlseg/internal/preprocess"
+	"github.com/cxlseg/cxlseg/internal/safetensors"
 )
 
 // tinyData writes a synthetic training set: 64x64 "X-rays" with two dark

@@ -18,7 +18,7 @@ import (
 	"encoding/hex"
 	"sync"
 
-	"cxlseg/internal/safetensors"
+	"github.com/cxlseg/cxlseg/internal/safetensors"
 )
 
 //go:embed default.safetensors

@@ -5,8 +5,8 @@ import (
 	"encoding/hex"
 	"testing"
 
-	"cxlseg/internal/preprocess"
-	"cxlseg/internal/safetensors"
+	"github.com/cxlseg/cxlseg/internal/preprocess"
+	"github.com/cxlseg/cxlseg/internal/safetensors"
 )
 
 func TestDefaultIsAValidSAUNet(t *testing.T) {

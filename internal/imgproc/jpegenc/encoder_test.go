@@ -10,7 +10,7 @@ import (
 	"slices"
 	"testing"
 
-	"cxlseg/internal/testenv"
+	"github.com/cxlseg/cxlseg/internal/testenv"
 )
 
 // testImage returns a w x h gray image with structure and noise.

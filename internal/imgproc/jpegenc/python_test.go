@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"cxlseg/internal/testenv"
+	"github.com/cxlseg/cxlseg/internal/testenv"
 )
 
 // pyDecode decodes each JPEG named on the command line with PIL and with

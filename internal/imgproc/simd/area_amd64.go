@@ -6,7 +6,7 @@
 // replace; imgproc's tests compare the two.
 package simd
 
-import "cxlseg/internal/cpufeat"
+import "github.com/cxlseg/cxlseg/internal/cpufeat"
 
 // HaveAVX2 reports whether the CPU and the OS support AVX2 (package
 // cpufeat).

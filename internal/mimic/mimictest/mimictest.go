@@ -13,7 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"cxlseg/internal/chexpert"
+	"github.com/cxlseg/cxlseg/internal/chexpert"
 )
 
 // MetadataHeader is MIMIC-CXR-JPG v2's metadata header.

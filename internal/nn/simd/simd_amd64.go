@@ -5,7 +5,7 @@
 // assembly in a package that uses cgo.
 package simd
 
-import "cxlseg/internal/cpufeat"
+import "github.com/cxlseg/cxlseg/internal/cpufeat"
 
 // Kernel8x32 adds A*B to the 8x32 tile of C at c (rows ldc floats apart),
 // for a packed A panel a[p*8+r] and B rows b[p*ldb : p*ldb+32], p < k.

@@ -10,8 +10,8 @@ import (
 	"sort"
 	"strings"
 
-	"cxlseg/internal/onnx"
-	"cxlseg/internal/safetensors"
+	"github.com/cxlseg/cxlseg/internal/onnx"
+	"github.com/cxlseg/cxlseg/internal/safetensors"
 )
 
 // RandomSAUNet returns SA-UNet weights with base channels n, deterministic

@@ -8,7 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 
-	"cxlseg/internal/testenv"
+	"github.com/cxlseg/cxlseg/internal/testenv"
 )
 
 // torchScript loads safetensors weights with the project's one loader

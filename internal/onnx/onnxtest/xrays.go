@@ -11,7 +11,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"cxlseg/internal/preprocess"
+	"github.com/cxlseg/cxlseg/internal/preprocess"
 )
 
 // RealXrays loads perSource test-split X-rays of each source listed in

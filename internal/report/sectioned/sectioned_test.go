@@ -3,14 +3,15 @@ package sectioned
 import (
 	"archive/zip"
 	"bytes"
-	"cxlseg/internal/mimic"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"cxlseg/internal/report"
+	"github.com/cxlseg/cxlseg/internal/mimic"
+
+	"github.com/cxlseg/cxlseg/internal/report"
 )
 
 // reports used by the tests: relative path -> text.

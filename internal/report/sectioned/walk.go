@@ -2,7 +2,6 @@ package sectioned
 
 import (
 	"archive/zip"
-	"cxlseg/internal/safeio"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -13,7 +12,9 @@ import (
 	"sort"
 	"strings"
 
-	"cxlseg/internal/mimic"
+	"github.com/cxlseg/cxlseg/internal/safeio"
+
+	"github.com/cxlseg/cxlseg/internal/mimic"
 )
 
 // maxReportBytes bounds one report; MIMIC's are a few kilobytes.

@@ -6,8 +6,8 @@ import (
 	"io"
 	"unicode/utf8"
 
-	"cxlseg/internal/atomicfile"
-	"cxlseg/internal/report"
+	"github.com/cxlseg/cxlseg/internal/atomicfile"
+	"github.com/cxlseg/cxlseg/internal/report"
 )
 
 // Header is the column list of mimic_cxr_sectioned.csv.
