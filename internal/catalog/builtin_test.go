@@ -6,7 +6,7 @@ import (
 
 	"github.com/cxlseg/cxlseg/internal/chexpert"
 	"github.com/cxlseg/cxlseg/internal/label"
-	"github.com/cxlseg/cxlseg/internal/report"
+	"github.com/cxlseg/cxlseg/internal/sections"
 )
 
 // TestBuiltinLabels: with LabelsBuiltin every kept record carries the
@@ -25,7 +25,7 @@ func TestBuiltinLabels(t *testing.T) {
 		for _, r := range c.Records {
 			section := r.Report
 			if text == ReportFull {
-				section = report.Extract(r.Report).Chosen()
+				section = sections.Extract(r.Report).Chosen()
 			}
 			want := l.Label(section)
 			if !slices.Equal(r.Labels, want[:]) {

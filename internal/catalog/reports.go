@@ -12,7 +12,7 @@ import (
 
 	"github.com/cxlseg/cxlseg/internal/label"
 	"github.com/cxlseg/cxlseg/internal/mimic"
-	"github.com/cxlseg/cxlseg/internal/report"
+	"github.com/cxlseg/cxlseg/internal/sections"
 )
 
 // reportWorkers bounds the goroutines reading and sectioning reports:
@@ -122,7 +122,7 @@ func studyText(src mimic.ReportSource, subject, study string, opt Options) (text
 		text = full
 	} else {
 		// A copy, so the text never pins the whole report in memory.
-		text = strings.Clone(report.Extract(full).Chosen())
+		text = strings.Clone(sections.Extract(full).Chosen())
 	}
 	if strings.TrimSpace(text) == "" {
 		what := "chosen section"
@@ -161,7 +161,7 @@ func latin1(b []byte) string {
 // input on MIMIC), whatever text the Reports column holds.
 func builtinLabels(l *label.Labeler, text string, opt Options) []string {
 	if opt.ReportText == ReportFull {
-		text = report.Extract(text).Chosen()
+		text = sections.Extract(text).Chosen()
 	}
 	v := l.Label(text)
 	return v[:]

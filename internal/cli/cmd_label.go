@@ -9,8 +9,8 @@ import (
 
 	"github.com/cxlseg/cxlseg/internal/chexpert"
 	"github.com/cxlseg/cxlseg/internal/label"
-	"github.com/cxlseg/cxlseg/internal/report"
-	"github.com/cxlseg/cxlseg/internal/report/sectioned"
+	"github.com/cxlseg/cxlseg/internal/sections"
+	"github.com/cxlseg/cxlseg/internal/sections/sectioned"
 )
 
 // runLabel labels report texts with the built-in labeler (package label).
@@ -128,11 +128,11 @@ func sectionSelector(name string) (func(string) string, error) {
 	case "full":
 		return nil, nil
 	case "chosen":
-		return func(s string) string { return report.Extract(s).Chosen() }, nil
+		return func(s string) string { return sections.Extract(s).Chosen() }, nil
 	case "impression":
-		return func(s string) string { return report.Extract(s).Impression }, nil
+		return func(s string) string { return sections.Extract(s).Impression }, nil
 	case "findings":
-		return func(s string) string { return report.Extract(s).Findings }, nil
+		return func(s string) string { return sections.Extract(s).Findings }, nil
 	}
 	return nil, fmt.Errorf("%w: unknown --section %q", errUsage, name)
 }

@@ -3,7 +3,7 @@ package cli
 import (
 	"fmt"
 
-	"github.com/cxlseg/cxlseg/internal/report/sectioned"
+	"github.com/cxlseg/cxlseg/internal/sections/sectioned"
 )
 
 // runSections writes mimic_cxr_sectioned.csv from MIMIC-CXR report files

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/cxlseg/cxlseg/internal/mimic"
-	"github.com/cxlseg/cxlseg/internal/report"
+	"github.com/cxlseg/cxlseg/internal/sections"
 )
 
 // TestTreeReadsWithMIMICReaders reads the sample tree with cxlseg's own
@@ -86,7 +86,7 @@ func TestTreeReadsWithMIMICReaders(t *testing.T) {
 				if len(text) != 0 {
 					t.Errorf("%s: study %s: report should be empty", src, im.StudyID)
 				}
-			case report.Extract(string(text)).Chosen() == "":
+			case sections.Extract(string(text)).Chosen() == "":
 				t.Errorf("%s: study %s: no section text", src, im.StudyID)
 			}
 		}

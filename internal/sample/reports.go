@@ -3,20 +3,20 @@ package sample
 import (
 	"strings"
 
-	"github.com/cxlseg/cxlseg/internal/report"
+	"github.com/cxlseg/cxlseg/internal/sections"
 )
 
 // sec is shorthand for a report section.
-func sec(header, text string) report.Section {
-	return report.Section{Name: strings.ToLower(header), Header: header, Text: text}
+func sec(header, text string) sections.Section {
+	return sections.Section{Name: strings.ToLower(header), Header: header, Text: text}
 }
 
 // modern writes a report in the layout MIMIC-CXR uses from about 2012
 // on: EXAMINATION, INDICATION, TECHNIQUE, COMPARISON, FINDINGS and
 // IMPRESSION, the last two in block style. Empty parts are left out.
 func modern(exam, indication, technique, comparison, findings, impression string) []byte {
-	var secs []report.Section
-	for _, s := range []report.Section{
+	var secs []sections.Section
+	for _, s := range []sections.Section{
 		sec("EXAMINATION", exam), sec("INDICATION", indication), sec("TECHNIQUE", technique),
 		sec("COMPARISON", comparison), sec("FINDINGS", findings), sec("IMPRESSION", impression),
 	} {
@@ -24,7 +24,7 @@ func modern(exam, indication, technique, comparison, findings, impression string
 			secs = append(secs, s)
 		}
 	}
-	return []byte(report.Format("", secs))
+	return []byte(sections.Format("", secs))
 }
 
 // lines joins hand-laid-out report lines (each already starting with its

@@ -18,7 +18,7 @@ import (
 	"testing"
 
 	"github.com/cxlseg/cxlseg/internal/chexpert"
-	"github.com/cxlseg/cxlseg/internal/report"
+	"github.com/cxlseg/cxlseg/internal/sections"
 )
 
 // readTree returns every file of a tree by relative path.
@@ -291,11 +291,11 @@ func TestTreeShape(t *testing.T) {
 			t.Fatal(err)
 		}
 		for n, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
-			if len(line) > report.LineWidth || !strings.HasPrefix(line, " ") {
+			if len(line) > sections.LineWidth || !strings.HasPrefix(line, " ") {
 				t.Errorf("%s line %d breaks MIMIC's layout: %q", p, n+1, line)
 			}
 		}
-		s := report.Extract(string(data))
+		s := sections.Extract(string(data))
 		if s.Chosen() == "" {
 			t.Errorf("%s: no section text", p)
 		}
@@ -310,7 +310,7 @@ func TestTreeShape(t *testing.T) {
 			kinds["neither"]++
 		}
 		for _, sec := range s.Sections {
-			if sec.Name == report.NameAddendum {
+			if sec.Name == sections.NameAddendum {
 				kinds["addendum"]++
 			}
 		}

@@ -1,4 +1,4 @@
-// Package report splits free-text radiology reports into sections with the
+// Package sections splits free-text radiology reports into sections with the
 // rules of MIT-LCP's mimic-cxr section parser (section_parser.py and
 // create_section_files.py), the de-facto standard used to make
 // mimic_cxr_sectioned.csv and CXLSeg's Reports column.
@@ -47,4 +47,4 @@
 // Header detection is a hand-written scanner equivalent to the regexp
 // (a test and a fuzz target compare the two); Extract takes about 20 µs
 // for a typical report.
-package report
+package sections

@@ -7,14 +7,14 @@ import (
 	"unicode/utf8"
 
 	"github.com/cxlseg/cxlseg/internal/atomicfile"
-	"github.com/cxlseg/cxlseg/internal/report"
+	"github.com/cxlseg/cxlseg/internal/sections"
 )
 
 // Header is the column list of mimic_cxr_sectioned.csv.
 var Header = []string{"study", "impression", "findings", "last_paragraph", "comparison"}
 
 // Row returns the CSV record of one report.
-func Row(study string, s report.Sections) []string {
+func Row(study string, s sections.Sections) []string {
 	return []string{study, s.Impression, s.Findings, s.LastParagraph, s.Comparison}
 }
 
@@ -46,7 +46,7 @@ func Convert(w io.Writer, src Source, warn io.Writer) (Summary, error) {
 			fmt.Fprintf(warn, "skip %s: not valid UTF-8 (line %d)\n", where, badLine(text))
 			return nil
 		}
-		s := report.Extract(string(text))
+		s := sections.Extract(string(text))
 		sum.Reports++
 		switch {
 		case s.Impression != "":

@@ -11,20 +11,20 @@ import (
 
 	"github.com/cxlseg/cxlseg/internal/mimic"
 
-	"github.com/cxlseg/cxlseg/internal/report"
+	"github.com/cxlseg/cxlseg/internal/sections"
 )
 
 // reports used by the tests: relative path -> text.
 func testReports() map[string]string {
-	imp := report.Format("", []report.Section{
+	imp := sections.Format("", []sections.Section{
 		{Name: "comparison", Header: "COMPARISON", Text: "None."},
 		{Name: "findings", Header: "FINDINGS", Text: "Lungs are clear."},
 		{Name: "impression", Header: "IMPRESSION", Text: "No acute process."},
 	})
-	find := report.Format("", []report.Section{
+	find := sections.Format("", []sections.Section{
 		{Name: "findings", Header: "FINDINGS", Text: "Small left effusion, \"new\", since ___."},
 	})
-	last := report.Format("", []report.Section{
+	last := sections.Format("", []sections.Section{
 		{Name: "comparison", Header: "COMPARISON", Text: "___.\n\nStable lines and tubes."},
 	})
 	return map[string]string{
