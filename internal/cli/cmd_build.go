@@ -7,14 +7,14 @@ import (
 	"strings"
 
 	"github.com/cxlseg/cxlseg/internal/backend"
-	"github.com/cxlseg/cxlseg/internal/build"
+	"github.com/cxlseg/cxlseg/internal/builder"
 )
 
 // runBuild segments every selected MIMIC-CXR-JPG image and writes the
 // CXLSeg dataset (or one shard of it).
 func runBuild(env *Env, args []string) error {
 	fs := newFlags(env, "build", "--mimic ROOT [--reports DIR|ZIP] --out DIR [flags]")
-	o := build.Defaults()
+	o := builder.Defaults()
 	var views, shard string
 	var shards int
 	fs.StringVar(&o.Mimic, "mimic", "", "MIMIC-CXR-JPG root (holds the CSVs and files/)")
@@ -49,11 +49,11 @@ func runBuild(env *Env, args []string) error {
 		return fmt.Errorf("%w: --mimic and --out are required", errUsage)
 	}
 	if o.Batch < 1 {
-		return fmt.Errorf("%w: --batch %d: want 1..%d", errUsage, o.Batch, build.MaxBatch)
+		return fmt.Errorf("%w: --batch %d: want 1..%d", errUsage, o.Batch, builder.MaxBatch)
 	}
 	o.Views = splitList(views)
 	o.Backend, o.ORTLib, o.CUDA = bc.Kind, bc.ORTLib, bc.CUDA
-	s, err := build.ShardFromEnv(shard, shards, os.Getenv)
+	s, err := builder.ShardFromEnv(shard, shards, os.Getenv)
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -73,7 +73,7 @@ func runBuild(env *Env, args []string) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	res, err := build.Run(env.Ctx, o)
+	res, err := builder.Run(env.Ctx, o)
 	if err != nil {
 		return err
 	}

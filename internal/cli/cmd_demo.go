@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 
 	"github.com/cxlseg/cxlseg/internal/backend"
-	"github.com/cxlseg/cxlseg/internal/build"
+	"github.com/cxlseg/cxlseg/internal/builder"
 	"github.com/cxlseg/cxlseg/internal/cxlcsv"
 )
 
@@ -13,7 +13,7 @@ import (
 // embedded model and says what to look at.
 func runDemo(env *Env, args []string) error {
 	fs := newFlags(env, "demo", "[--out DIR]")
-	o := build.Defaults()
+	o := builder.Defaults()
 	out := fs.String("out", "cxlseg-demo", "folder for the sample tree and the built dataset")
 	bc := backend.Config{Kind: o.Backend}
 	bc.RegisterFlags(fs)
@@ -30,14 +30,14 @@ func runDemo(env *Env, args []string) error {
 	if !*quiet {
 		o.Progress = env.Stderr
 	}
-	d, err := build.Demo(env.Ctx, *out, o)
+	d, err := builder.Demo(env.Ctx, *out, o)
 	if err != nil {
 		return err
 	}
 	w := env.Stdout
 	fmt.Fprintf(w, "\nDemo done: %d images segmented from the sample tree %s\n", d.Dataset.Images, d.Mimic)
 	fmt.Fprintf(w, "Open:\n")
-	for _, f := range []string{cxlcsv.SegmentedFile, cxlcsv.MaskFile, cxlcsv.SplitFile, cxlcsv.MetadataFile, build.QAFile, cxlcsv.ExclusionsFile, build.ManifestFile} {
+	for _, f := range []string{cxlcsv.SegmentedFile, cxlcsv.MaskFile, cxlcsv.SplitFile, cxlcsv.MetadataFile, builder.QAFile, cxlcsv.ExclusionsFile, builder.ManifestFile} {
 		fmt.Fprintf(w, "  %s\n", filepath.Join(d.Out, f))
 	}
 	if d.Overlay != "" {

@@ -3,14 +3,14 @@ package cli
 import (
 	"fmt"
 
-	"github.com/cxlseg/cxlseg/internal/build"
+	"github.com/cxlseg/cxlseg/internal/builder"
 )
 
 // runMerge joins the shards of a sharded build into the final CSVs,
 // proving that no image is missing or duplicated.
 func runMerge(env *Env, args []string) error {
 	fs := newFlags(env, "merge", "--out DIR [--shards N] [--mimic ROOT] [--reports DIR|ZIP]")
-	var o build.MergeOptions
+	var o builder.MergeOptions
 	fs.StringVar(&o.Out, "out", "", "output folder the shards wrote to")
 	fs.IntVar(&o.Shards, "shards", 0, "shard count (default: the one found under OUT/shards)")
 	fs.StringVar(&o.Mimic, "mimic", "", "MIMIC-CXR-JPG root, when not where the shards read it")
@@ -22,6 +22,6 @@ func runMerge(env *Env, args []string) error {
 		return fmt.Errorf("%w: --out DIR is required and takes no arguments", errUsage)
 	}
 	o.Log = env.Stdout
-	_, err := build.Merge(env.Ctx, o)
+	_, err := builder.Merge(env.Ctx, o)
 	return err
 }

@@ -1,7 +1,0 @@
-//go:build !unix
-
-package build
-
-// lockDir is a no-op where flock is unavailable: do not run the same
-// shard twice at once there.
-func lockDir(dir string) (unlock func(), err error) { return func() {}, nil }

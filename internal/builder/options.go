@@ -1,0 +1,127 @@
+package builder
+
+import (
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/cxlseg/cxlseg/internal/catalog"
+	"github.com/cxlseg/cxlseg/internal/segment"
+	"github.com/cxlseg/cxlseg/internal/split"
+)
+
+// Options are the parameters of a build. The JSON form is recorded in
+// manifest.json; merge reads it back to rebuild the same catalog.
+type Options struct {
+	Mimic      string   `json:"mimic"`
+	Reports    string   `json:"reports"`
+	Out        string   `json:"out"`
+	Backend    string   `json:"backend"`
+	Model      string   `json:"model,omitempty"`
+	ORTLib     string   `json:"ort_lib,omitempty"`
+	CUDA       bool     `json:"cuda,omitempty"`
+	Batch      int      `json:"batch"`
+	Threads    int      `json:"threads"`
+	Workers    int      `json:"workers"`
+	Labels     string   `json:"labels"`
+	Split      string   `json:"split"`
+	Seed       uint64   `json:"seed"`
+	ReportText string   `json:"report_text"`
+	Views      []string `json:"views"`
+	NonUTF8    string   `json:"non_utf8"`
+	// Truncated is the policy for JPEGs the decoder recovered from
+	// (premature end of data): "skip" excludes them, "keep" segments them
+	// with a note.
+	Truncated string `json:"truncated"`
+	// SizeMismatch is the policy for a decoded size that disagrees with
+	// the metadata's Rows/Columns: "exclude" or "keep" (with a note).
+	SizeMismatch string `json:"size_mismatch"`
+	Shard        Shard  `json:"shard"`
+	NoResume     bool   `json:"no_resume"`
+
+	// Log receives the summary and messages; Progress the progress
+	// display (nil: none).
+	Log      io.Writer `json:"-"`
+	Progress io.Writer `json:"-"`
+	// OpenBackend opens the inference backend; nil opens the one named by
+	// Backend with the model in Model (embedded default when empty).
+	OpenBackend func(opt *Options) (segment.Backend, BackendInfo, error) `json:"-"`
+}
+
+// BackendInfo says which backend and model a build used, and why.
+type BackendInfo struct {
+	Name          string            `json:"name"`
+	Why           string            `json:"why"`
+	ModelSource   string            `json:"model_source"`
+	ModelSHA256   string            `json:"model_sha256"`
+	ModelMetadata map[string]string `json:"model_metadata,omitempty"`
+}
+
+// MaxBatch is the largest inference batch a build accepts.
+const MaxBatch = 256
+
+// Defaults returns the options of a plain `cxlseg build`.
+func Defaults() Options {
+	return Options{Backend: "auto", Batch: 8, Labels: catalog.LabelsCheXpert, Split: string(split.ModeCXLSeg),
+		Seed: split.DefaultSeed, ReportText: catalog.ReportSections, Views: slices.Clone(catalog.DefaultViews),
+		NonUTF8: catalog.NonUTF8Exclude, Truncated: "skip", SizeMismatch: "keep", Shard: All}
+}
+
+// check validates the options and fills zero values with defaults.
+func (o *Options) check() error {
+	d := Defaults()
+	if o.Mimic == "" || o.Out == "" {
+		return fmt.Errorf("both --mimic and --out are required")
+	}
+	if o.Reports == "" {
+		o.Reports = o.Mimic
+	}
+	switch {
+	case o.Batch < 0 || o.Batch > MaxBatch:
+		return fmt.Errorf("batch %d outside 1..%d (each image of a batch holds about 1 MB of buffers per stage)", o.Batch, MaxBatch)
+	case o.Threads < 0:
+		return fmt.Errorf("threads %d: want 0 (all cores) or more", o.Threads)
+	case o.Workers < 0:
+		return fmt.Errorf("workers %d: want 0 (all cores) or more", o.Workers)
+	}
+	if o.Batch == 0 {
+		o.Batch = d.Batch
+	}
+	if o.Split == "" {
+		o.Split = d.Split
+	}
+	if _, err := split.ParseMode(o.Split); err != nil {
+		return err
+	}
+	if o.Views == nil {
+		o.Views = d.Views
+	}
+	if o.Truncated == "" {
+		o.Truncated = d.Truncated
+	}
+	if o.Truncated != "skip" && o.Truncated != "keep" {
+		return fmt.Errorf("--truncated %q: want keep or skip", o.Truncated)
+	}
+	if o.SizeMismatch == "" {
+		o.SizeMismatch = d.SizeMismatch
+	}
+	if o.SizeMismatch != "exclude" && o.SizeMismatch != "keep" {
+		return fmt.Errorf("--size-mismatch %q: want keep or exclude", o.SizeMismatch)
+	}
+	if o.Shard.Count == 0 {
+		o.Shard = All
+	}
+	if o.Shard.Count < 1 || o.Shard.Index < 0 || o.Shard.Index >= o.Shard.Count {
+		return fmt.Errorf("shard %s: want 0 <= i < N", o.Shard)
+	}
+	return nil
+}
+
+// sameDataset reports whether two shard runs would produce parts of one
+// dataset (the parameters that change which images and which CSV values
+// come out agree).
+func (o *Options) sameDataset(p *Options) bool {
+	return o.Labels == p.Labels && o.Split == p.Split && o.Seed == p.Seed && o.ReportText == p.ReportText &&
+		slices.Equal(o.Views, p.Views) && o.NonUTF8 == p.NonUTF8 && o.Truncated == p.Truncated &&
+		o.SizeMismatch == p.SizeMismatch && o.Shard.Count == p.Shard.Count
+}

@@ -1,0 +1,105 @@
+package builder
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cxlseg/cxlseg/internal/imgproc"
+	"github.com/cxlseg/cxlseg/internal/maskqa"
+	"github.com/cxlseg/cxlseg/internal/preprocess"
+	"github.com/cxlseg/cxlseg/internal/segment"
+)
+
+// minSide is the smallest image side accepted: anything smaller is not a
+// radiograph, whatever its header says.
+const minSide = 32
+
+// imageStages is the real image work of one worker: decode, both 224
+// views, then clean-up, composition, encoding and QA. Every member reuses
+// its buffers, so a worker allocates (almost) nothing per image.
+type imageStages struct {
+	opt     *Options
+	dec     *imgproc.Decoder
+	rs      imgproc.Resizer
+	pre     *preprocess.Preprocessor
+	cleaner *imgproc.Cleaner
+	enc     *imgproc.Encoder
+	meter   *maskqa.Meter
+}
+
+// newImageStages returns the factory of per-worker stages and the name
+// and reason of the JPEG decoder in use, for the manifest.
+func newImageStages(o *Options) (stageFactory, string) {
+	d := imgproc.NewDecoder()
+	decoder := d.Name() + " (" + d.Why() + ")"
+	return func() (stages, error) {
+		return &imageStages{opt: o, dec: imgproc.NewDecoder(), pre: preprocess.New(segment.Size),
+			cleaner: imgproc.NewCleaner(imgproc.DefaultCleanParams()), enc: imgproc.NewEncoder(),
+			meter: maskqa.NewMeter(maskqa.DefaultThresholds())}, nil
+	}, decoder
+}
+
+func (st *imageStages) Pre(s *slot) error {
+	it := &s.item
+	t := time.Now()
+	g, err := st.dec.Decode(s.data)
+	s.times[stDecode] = time.Since(t)
+	if err != nil {
+		var w *imgproc.WarningError
+		switch {
+		case errors.As(err, &w) && st.opt.Truncated == "keep":
+			s.note = "recovered: " + w.Msg
+		case errors.As(err, &w):
+			return &excludeError{Reason: ReasonTruncated, Err: err}
+		case errors.Is(err, imgproc.ErrUnsupported):
+			return &excludeError{Reason: ReasonUnsupported, Err: err}
+		default:
+			return &excludeError{Reason: ReasonCorrupt, Err: err}
+		}
+	}
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	if w < minSide || h < minSide {
+		return &excludeError{Reason: ReasonBadDimensions, Err: fmt.Errorf("decoded %dx%d, below %d px", w, h, minSide)}
+	}
+	if it.Rows > 0 && it.Columns > 0 && (h != it.Rows || w != it.Columns) {
+		msg := fmt.Errorf("metadata says %dx%d (Columns x Rows), decoded %dx%d", it.Columns, it.Rows, w, h)
+		if st.opt.SizeMismatch == "exclude" {
+			return &excludeError{Reason: ReasonSizeMismatch, Err: msg}
+		}
+		s.addNote(msg.Error())
+	}
+	if c := jpegComponents(s.data); c > 1 {
+		s.addNote(fmt.Sprintf("%d-component JPEG converted to gray", c))
+	}
+	t = time.Now()
+	st.rs.Linear(s.seg224, g)
+	s.times[stResize] = time.Since(t)
+	t = time.Now()
+	err = st.pre.Apply(s.input, g)
+	s.times[stPreprocess] = time.Since(t)
+	if err != nil {
+		return &excludeError{Reason: ReasonBadDimensions, Err: err}
+	}
+	return nil
+}
+
+func (st *imageStages) Post(s *slot) error {
+	t := time.Now()
+	st.cleaner.Clean(s.mask, s.prob)
+	imgproc.And(s.segOut, s.seg224, s.mask)
+	s.times[stClean] = time.Since(t)
+	t = time.Now()
+	if err := st.enc.EncodeSegmented(&s.segJPG, s.segOut); err != nil {
+		return fmt.Errorf("encode segmented: %w", err)
+	}
+	if err := st.enc.EncodeMask(&s.mskJPG, s.mask); err != nil {
+		return fmt.Errorf("encode mask: %w", err)
+	}
+	s.times[stEncode] = time.Since(t)
+	t = time.Now()
+	r := st.meter.Measure(s.mask, s.prob)
+	s.qa = qaOf(&r)
+	s.times[stQA] = time.Since(t)
+	return nil
+}
