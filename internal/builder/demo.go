@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 
 	"github.com/cxlseg/cxlseg/internal/imgproc"
-	"github.com/cxlseg/cxlseg/internal/sample"
 	"github.com/cxlseg/cxlseg/internal/segment"
 )
 
@@ -25,14 +24,17 @@ type DemoResult struct {
 	*Result
 }
 
-// Demo writes the bundled sample tree under dir/mimic-cxr-jpg and builds
-// it into dir/cxlseg with o's backend settings (the embedded model unless
-// o.Model is set). Running it again resumes (nothing to redo).
+// DemoMimicDir is where the demo's sample tree goes under its folder.
+const DemoMimicDir = "mimic-cxr-jpg"
+
+// Demo builds the sample tree that the caller wrote under
+// dir/DemoMimicDir (cxlseg demo writes it with package sample, which this
+// package does not import, so that programs using the builder do not embed
+// the demo images) into dir/cxlseg with o's backend settings (the embedded
+// model unless o.Model is set), and draws one overlay. Running it again
+// resumes (nothing to redo).
 func Demo(ctx context.Context, dir string, o Options) (*DemoResult, error) {
-	d := &DemoResult{Mimic: filepath.Join(dir, "mimic-cxr-jpg"), Out: filepath.Join(dir, "cxlseg")}
-	if _, err := sample.Write(d.Mimic, sample.Options{}); err != nil {
-		return nil, fmt.Errorf("demo: write sample tree: %w", err)
-	}
+	d := &DemoResult{Mimic: filepath.Join(dir, DemoMimicDir), Out: filepath.Join(dir, "cxlseg")}
 	o.Mimic, o.Out, o.Reports = d.Mimic, d.Out, d.Mimic
 	res, err := Run(ctx, o)
 	d.Result = res

@@ -4,7 +4,9 @@ import (
 	"context"
 	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/cxlseg/cxlseg/internal/model"
@@ -16,6 +18,9 @@ import (
 func TestDemoSampleTree(t *testing.T) {
 	dir := t.TempDir()
 	o := testOptions("", "", 0)
+	if _, err := sample.Write(filepath.Join(dir, DemoMimicDir), sample.Options{}); err != nil {
+		t.Fatal(err)
+	}
 	d, err := Demo(context.Background(), dir, o)
 	if err != nil {
 		t.Fatal(err)
@@ -83,4 +88,17 @@ func TestRunDefaultBackend(t *testing.T) {
 		t.Errorf("images %d, backend %+v", res.Dataset.Images, m.Backend)
 	}
 	t.Logf("backend: %s (%s); stages %v, wall %.1fs", m.Backend.Name, m.Backend.Why, res.Stats.StageSeconds, res.Stats.WallSeconds)
+}
+
+// TestBuilderDoesNotEmbedTheDemo: the builder (what any program that builds
+// a dataset links) does not depend on package sample and its 12 MB of demo
+// JPEGs; only the cxlseg command does.
+func TestBuilderDoesNotEmbedTheDemo(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").CombinedOutput()
+	if err != nil {
+		t.Skipf("go list: %v\n%s", err, out)
+	}
+	if strings.Contains(string(out), "/internal/sample\n") {
+		t.Error("package builder depends on internal/sample")
+	}
 }

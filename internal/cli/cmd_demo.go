@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/cxlseg/cxlseg/internal/sample"
+
 	"github.com/cxlseg/cxlseg/internal/backend"
 	"github.com/cxlseg/cxlseg/internal/builder"
 	"github.com/cxlseg/cxlseg/internal/cxlcsv"
@@ -29,6 +31,9 @@ func runDemo(env *Env, args []string) error {
 	o.Log = env.Stdout
 	if !*quiet {
 		o.Progress = env.Stderr
+	}
+	if _, err := sample.Write(filepath.Join(*out, builder.DemoMimicDir), sample.Options{}); err != nil {
+		return fmt.Errorf("demo: write the sample tree: %w", err)
 	}
 	d, err := builder.Demo(env.Ctx, *out, o)
 	if err != nil {
