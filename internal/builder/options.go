@@ -63,7 +63,7 @@ const MaxBatch = 256
 // Defaults returns the options of a plain `cxlseg build`.
 func Defaults() Options {
 	return Options{Backend: "auto", Batch: 8, Labels: catalog.LabelsCheXpert, Split: string(split.ModeCXLSeg),
-		Seed: split.DefaultSeed, ReportText: catalog.ReportSections, Views: slices.Clone(catalog.DefaultViews),
+		Seed: split.DefaultSeed, ReportText: catalog.ReportSections, Views: catalog.DefaultViews(),
 		NonUTF8: catalog.NonUTF8Exclude, Truncated: "skip", SizeMismatch: "keep", Shard: All}
 }
 

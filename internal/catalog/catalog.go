@@ -13,7 +13,7 @@ import (
 
 // DefaultViews is the frontal set: CXLSeg's 243,324 images are MIMIC's
 // images with ViewPosition AP or PA. Read-only: copy it before changing.
-var DefaultViews = []string{"AP", "PA"}
+func DefaultViews() []string { return []string{"AP", "PA"} }
 
 // Label sources for Options.Labels.
 const (
@@ -158,7 +158,7 @@ func Build(ctx context.Context, in Input, opt Options) (*Catalog, error) {
 // checkOptions fills defaults and rejects unknown values.
 func checkOptions(opt *Options) error {
 	if len(opt.Views) == 0 {
-		opt.Views = DefaultViews
+		opt.Views = DefaultViews()
 	}
 	switch opt.Labels {
 	case LabelsCheXpert, LabelsNegBio, LabelsNone:

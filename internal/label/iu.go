@@ -10,14 +10,14 @@ import (
 	"strings"
 )
 
-// IUMapping maps the first term of an Indiana University (Open-i) MeSH or
+// iuMapping maps the first term of an Indiana University (Open-i) MeSH or
 // Problems label to the CheXpert observation it names. Terms are mapped
 // only where the meaning is the same; terms with no CheXpert counterpart
 // (granuloma, calcinosis, spine, aorta...) are left out, and so are terms
 // whose CheXpert meaning is ambiguous ("Surgical Instruments" are mostly
 // sternotomy wires and clips, which CheXpert does not call support devices;
 // "Density" and "Markings" may or may not be opacities).
-var IUMapping = map[string]string{
+var iuMapping = map[string]string{
 	"normal":                      "No Finding",
 	"Cardiomegaly":                "Cardiomegaly",
 	"Pleural Effusion":            "Pleural Effusion",
@@ -109,7 +109,7 @@ func EvaluateIU(r io.Reader, name string, l *Labeler, uncertainPositive bool, pa
 		}
 	}
 	labels := map[string]bool{}
-	for _, v := range IUMapping {
+	for _, v := range iuMapping {
 		labels[v] = true
 	}
 	counts := map[string]*Score{}
@@ -132,7 +132,7 @@ func EvaluateIU(r io.Reader, name string, l *Labeler, uncertainPositive bool, pa
 		truth := map[string]bool{}
 		for _, term := range strings.Split(row[col["MeSH"]], ";") {
 			first := strings.TrimSpace(strings.SplitN(term, "/", 2)[0])
-			if lab, ok := IUMapping[first]; ok {
+			if lab, ok := iuMapping[first]; ok {
 				truth[lab] = true
 			}
 		}

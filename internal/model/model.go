@@ -68,7 +68,7 @@ import (
 )
 
 // Archs lists the architecture names New accepts.
-var Archs = []string{"saunet", "unet", "attunet"}
+func Archs() []string { return []string{"saunet", "unet", "attunet"} }
 
 // DefaultPreprocessing is the model input preprocessing identifier
 // (package preprocess's ID) recorded in saved weights unless the caller
@@ -95,8 +95,8 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Arch == "" {
 		c.Arch = "saunet"
 	}
-	if !slices.Contains(Archs, c.Arch) {
-		return c, fmt.Errorf("model: unknown architecture %q (want one of %s)", c.Arch, strings.Join(Archs, ", "))
+	if !slices.Contains(Archs(), c.Arch) {
+		return c, fmt.Errorf("model: unknown architecture %q (want one of %s)", c.Arch, strings.Join(Archs(), ", "))
 	}
 	if c.Base == 0 {
 		c.Base = 16

@@ -56,7 +56,7 @@ func TestParamCount(t *testing.T) {
 // loss included) against finite differences on a small input: base 4,
 // 16x16, batch 2, for every architecture.
 func TestModelGradient(t *testing.T) {
-	for _, arch := range Archs {
+	for _, arch := range Archs() {
 		t.Run(arch, func(t *testing.T) {
 			const batch, size = 2, 16
 			m, err := New(Config{Arch: arch, Base: 4, Seed: 3, DropBlockKeep: 0.8, DropBlockSize: 3})
@@ -176,7 +176,7 @@ func TestTrainDeterministicResume(t *testing.T) {
 // image inside a larger batch.
 func TestSaveLoadPredict(t *testing.T) {
 	const batch, size = 3, 16
-	for _, arch := range Archs {
+	for _, arch := range Archs() {
 		t.Run(arch, func(t *testing.T) {
 			m, err := New(Config{Arch: arch, Base: 4, Seed: 2, DropBlockSize: 3})
 			if err != nil {

@@ -18,8 +18,8 @@ type Gemm interface {
 	Name() string
 }
 
-// GemmKinds lists the values NewGemm accepts.
-var GemmKinds = []string{"auto", "openblas", "go"}
+// gemmKinds lists the values NewGemm accepts.
+var gemmKinds = []string{"auto", "openblas", "go"}
 
 // NewGemm returns the sgemm implementation named by kind: "openblas"
 // (OpenBLAS loaded at run time; an error when cgo is off or the library is
@@ -40,5 +40,5 @@ func NewGemm(kind string) (Gemm, error) {
 		}
 		return g, nil
 	}
-	return nil, fmt.Errorf("gemm: unknown kind %q (want one of %v)", kind, GemmKinds)
+	return nil, fmt.Errorf("gemm: unknown kind %q (want one of %v)", kind, gemmKinds)
 }

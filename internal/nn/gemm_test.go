@@ -102,7 +102,7 @@ func randSlice(rng *rand.Rand, n int) []float32 {
 // TestGemmNames checks that NewGemm reports its choice and refuses
 // unknown kinds.
 func TestGemmNames(t *testing.T) {
-	for _, kind := range GemmKinds {
+	for _, kind := range gemmKinds {
 		g, err := NewGemm(kind)
 		if kind == "openblas" && err != nil {
 			t.Logf("openblas unavailable: %v", err)

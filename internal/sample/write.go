@@ -73,8 +73,8 @@ const (
 	PhantomIndexFile   = "phantoms.csv"
 )
 
-// MetadataColumns are the columns of mimic-cxr-2.0.0-metadata.csv.
-var MetadataColumns = []string{"dicom_id", "subject_id", "study_id", "PerformedProcedureStepDescription",
+// metadataColumns are the columns of mimic-cxr-2.0.0-metadata.csv.
+var metadataColumns = []string{"dicom_id", "subject_id", "study_id", "PerformedProcedureStepDescription",
 	"ViewPosition", "Rows", "Columns", "StudyDate", "StudyTime", "ProcedureCodeSequence_CodeMeaning",
 	"ViewCodeSequence_CodeMeaning", "PatientOrientationCodeSequence_CodeMeaning"}
 
@@ -206,7 +206,7 @@ func reportPath(subject, study string) string {
 }
 
 func metadataRows(studies []plannedStudy) [][]string {
-	rows := [][]string{MetadataColumns}
+	rows := [][]string{metadataColumns}
 	for _, s := range studies {
 		for _, im := range s.images {
 			rows = append(rows, []string{im.dicom, s.subject, s.study, s.procedure, im.view,

@@ -164,7 +164,7 @@ func TestTreeShape(t *testing.T) {
 	}
 	// Metadata: columns, ids, sizes true to the files.
 	meta := readCSVGz(t, filepath.Join(dir, MetadataFile))
-	if strings.Join(meta[0], ",") != strings.Join(MetadataColumns, ",") {
+	if strings.Join(meta[0], ",") != strings.Join(metadataColumns, ",") {
 		t.Fatalf("metadata header %v", meta[0])
 	}
 	if len(meta)-1 != len(sum.Images) {

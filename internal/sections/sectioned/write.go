@@ -10,8 +10,8 @@ import (
 	"github.com/cxlseg/cxlseg/internal/sections"
 )
 
-// Header is the column list of mimic_cxr_sectioned.csv.
-var Header = []string{"study", "impression", "findings", "last_paragraph", "comparison"}
+// header is the column list of mimic_cxr_sectioned.csv.
+var header = []string{"study", "impression", "findings", "last_paragraph", "comparison"}
 
 // Row returns the CSV record of one report.
 func Row(study string, s sections.Sections) []string {
@@ -37,7 +37,7 @@ type Source func(visit VisitFunc) error
 func Convert(w io.Writer, src Source, warn io.Writer) (Summary, error) {
 	var sum Summary
 	cw := csv.NewWriter(w)
-	if err := cw.Write(Header); err != nil {
+	if err := cw.Write(header); err != nil {
 		return sum, err
 	}
 	err := src(func(study, where string, text []byte) error {
