@@ -30,12 +30,13 @@ type Options struct {
 	Views      []string `json:"views"`
 	NonUTF8    string   `json:"non_utf8"`
 	// Truncated is the policy for JPEGs the decoder recovered from
-	// (premature end of data): "skip" excludes them, "keep" segments them
+	// (premature end of data): TruncatedSkip excludes them, TruncatedKeep segments them
 	// with a note.
-	Truncated string `json:"truncated"`
+	Truncated Policy `json:"truncated"`
 	// SizeMismatch is the policy for a decoded size that disagrees with
-	// the metadata's Rows/Columns: "exclude" or "keep" (with a note).
-	SizeMismatch string `json:"size_mismatch"`
+	// the metadata's Rows/Columns: MismatchExclude or MismatchKeep (with a
+	// note).
+	SizeMismatch Policy `json:"size_mismatch"`
 	Shard        Shard  `json:"shard"`
 	NoResume     bool   `json:"no_resume"`
 
@@ -57,6 +58,17 @@ type BackendInfo struct {
 	ModelMetadata map[string]string `json:"model_metadata,omitempty"`
 }
 
+// Policy is what the build does with one kind of odd image.
+type Policy string
+
+// Policies of Options.Truncated and Options.SizeMismatch.
+const (
+	TruncatedSkip   Policy = "skip"    // exclude a JPEG the decoder recovered from
+	TruncatedKeep   Policy = "keep"    // segment it, with a note
+	MismatchKeep    Policy = "keep"    // keep an image whose size disagrees with Rows/Columns, noted
+	MismatchExclude Policy = "exclude" // exclude it
+)
+
 // MaxBatch is the largest inference batch a build accepts.
 const MaxBatch = 256
 
@@ -64,7 +76,7 @@ const MaxBatch = 256
 func Defaults() Options {
 	return Options{Backend: "auto", Batch: 8, Labels: catalog.LabelsCheXpert, Split: string(split.ModeCXLSeg),
 		Seed: split.DefaultSeed, ReportText: catalog.ReportSections, Views: catalog.DefaultViews(),
-		NonUTF8: catalog.NonUTF8Exclude, Truncated: "skip", SizeMismatch: "keep", Shard: All}
+		NonUTF8: catalog.NonUTF8Exclude, Truncated: TruncatedSkip, SizeMismatch: MismatchKeep, Shard: All}
 }
 
 // check validates the options and fills zero values with defaults.
@@ -78,11 +90,11 @@ func (o *Options) check() error {
 	}
 	switch {
 	case o.Batch < 0 || o.Batch > MaxBatch:
-		return fmt.Errorf("batch %d outside 1..%d (each image of a batch holds about 1 MB of buffers per stage)", o.Batch, MaxBatch)
+		return fmt.Errorf("Options.Batch %d outside 1..%d (each image of a batch holds about 1 MB of buffers per stage)", o.Batch, MaxBatch)
 	case o.Threads < 0:
-		return fmt.Errorf("threads %d: want 0 (all cores) or more", o.Threads)
+		return fmt.Errorf("Options.Threads %d: want 0 (all cores) or more", o.Threads)
 	case o.Workers < 0:
-		return fmt.Errorf("workers %d: want 0 (all cores) or more", o.Workers)
+		return fmt.Errorf("Options.Workers %d: want 0 (all cores) or more", o.Workers)
 	}
 	if o.Batch == 0 {
 		o.Batch = d.Batch
@@ -99,14 +111,14 @@ func (o *Options) check() error {
 	if o.Truncated == "" {
 		o.Truncated = d.Truncated
 	}
-	if o.Truncated != "skip" && o.Truncated != "keep" {
-		return fmt.Errorf("--truncated %q: want keep or skip", o.Truncated)
+	if o.Truncated != TruncatedSkip && o.Truncated != TruncatedKeep {
+		return fmt.Errorf("Options.Truncated %q: want %q or %q", o.Truncated, TruncatedSkip, TruncatedKeep)
 	}
 	if o.SizeMismatch == "" {
 		o.SizeMismatch = d.SizeMismatch
 	}
-	if o.SizeMismatch != "exclude" && o.SizeMismatch != "keep" {
-		return fmt.Errorf("--size-mismatch %q: want keep or exclude", o.SizeMismatch)
+	if o.SizeMismatch != MismatchKeep && o.SizeMismatch != MismatchExclude {
+		return fmt.Errorf("Options.SizeMismatch %q: want %q or %q", o.SizeMismatch, MismatchKeep, MismatchExclude)
 	}
 	if o.Shard.Count == 0 {
 		o.Shard = All

@@ -50,10 +50,11 @@ func TestOptionRanges(t *testing.T) {
 		mod  func(*Options)
 		want string
 	}{
-		{func(o *Options) { o.Batch = 5000 }, "batch 5000"},
-		{func(o *Options) { o.Batch = -1 }, "batch -1"},
-		{func(o *Options) { o.Threads = -2 }, "threads -2"},
-		{func(o *Options) { o.Workers = -1 }, "workers -1"},
+		{func(o *Options) { o.Batch = 5000 }, "Options.Batch 5000"},
+		{func(o *Options) { o.Truncated = "maybe" }, `Options.Truncated "maybe"`},
+		{func(o *Options) { o.Batch = -1 }, "Options.Batch -1"},
+		{func(o *Options) { o.Threads = -2 }, "Options.Threads -2"},
+		{func(o *Options) { o.Workers = -1 }, "Options.Workers -1"},
 	} {
 		o := Defaults()
 		o.Mimic, o.Out = "m", "o"

@@ -99,7 +99,7 @@ func TestRunSizeMismatchExclude(t *testing.T) {
 	root, out := filepath.Join(dir, "mimic"), filepath.Join(dir, "out")
 	writeMiniMimic(t, root, 3, map[int]string{1: kindSizeBad})
 	o := testOptions(root, out, 0)
-	o.SizeMismatch = "exclude"
+	o.SizeMismatch = MismatchExclude
 	res, err := Run(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
@@ -156,7 +156,7 @@ func TestResumeRefusesChangedParameters(t *testing.T) {
 		t.Fatalf("resume with another split: %v, %+v", err, res)
 	}
 	// Another policy changes outputs: refused.
-	o.SizeMismatch = "exclude"
+	o.SizeMismatch = MismatchExclude
 	_, err = Run(context.Background(), o)
 	if err == nil || !strings.Contains(err.Error(), "--no-resume") {
 		t.Fatalf("resume with another policy: %v", err)

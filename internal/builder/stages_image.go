@@ -48,7 +48,7 @@ func (st *imageStages) Pre(s *slot) error {
 	if err != nil {
 		var w *imgproc.WarningError
 		switch {
-		case errors.As(err, &w) && st.opt.Truncated == "keep":
+		case errors.As(err, &w) && st.opt.Truncated == TruncatedKeep:
 			s.note = "recovered: " + w.Msg
 		case errors.As(err, &w):
 			return &excludeError{Reason: ReasonTruncated, Err: err}
@@ -64,7 +64,7 @@ func (st *imageStages) Pre(s *slot) error {
 	}
 	if it.Rows > 0 && it.Columns > 0 && (h != it.Rows || w != it.Columns) {
 		msg := fmt.Errorf("metadata says %dx%d (Columns x Rows), decoded %dx%d", it.Columns, it.Rows, w, h)
-		if st.opt.SizeMismatch == "exclude" {
+		if st.opt.SizeMismatch == MismatchExclude {
 			return &excludeError{Reason: ReasonSizeMismatch, Err: msg}
 		}
 		s.addNote(msg.Error())

@@ -32,8 +32,8 @@ func runBuild(env *Env, args []string) error {
 	fs.StringVar(&o.ReportText, "report-text", o.ReportText, "Reports column: sections (impression > findings > ...) or full")
 	fs.StringVar(&views, "views", strings.Join(o.Views, ","), "ViewPosition values to keep, comma-separated")
 	fs.StringVar(&o.NonUTF8, "non-utf8", o.NonUTF8, "reports that are not UTF-8: exclude or latin1")
-	fs.StringVar(&o.Truncated, "truncated", o.Truncated, "JPEGs the decoder recovered from (truncated): skip or keep")
-	fs.StringVar(&o.SizeMismatch, "size-mismatch", o.SizeMismatch, "decoded size differs from Rows/Columns: keep (noted) or exclude")
+	truncated := fs.String("truncated", string(o.Truncated), "JPEGs the decoder recovered from (truncated): skip or keep")
+	mismatch := fs.String("size-mismatch", string(o.SizeMismatch), "decoded size differs from Rows/Columns: keep (noted) or exclude")
 	fs.StringVar(&shard, "shard", "", "process shard i of N (i/N); also JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID")
 	fs.IntVar(&shards, "shards", 0, "shard count N when the index comes from the environment")
 	fs.BoolVar(&o.NoResume, "no-resume", false, "ignore the journal of an earlier run and redo every image")
@@ -47,6 +47,18 @@ func runBuild(env *Env, args []string) error {
 	}
 	if o.Mimic == "" || o.Out == "" {
 		return fmt.Errorf("%w: --mimic and --out are required", errUsage)
+	}
+	switch builder.Policy(*truncated) {
+	case builder.TruncatedSkip, builder.TruncatedKeep:
+		o.Truncated = builder.Policy(*truncated)
+	default:
+		return fmt.Errorf("%w: --truncated %q: want skip or keep", errUsage, *truncated)
+	}
+	switch builder.Policy(*mismatch) {
+	case builder.MismatchKeep, builder.MismatchExclude:
+		o.SizeMismatch = builder.Policy(*mismatch)
+	default:
+		return fmt.Errorf("%w: --size-mismatch %q: want keep or exclude", errUsage, *mismatch)
 	}
 	if o.Batch < 1 {
 		return fmt.Errorf("%w: --batch %d: want 1..%d", errUsage, o.Batch, builder.MaxBatch)

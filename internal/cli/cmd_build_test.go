@@ -79,6 +79,8 @@ func TestBuildUsageErrors(t *testing.T) {
 		{[]string{"build", "--mimic", "x", "--out", "y", "extra"}, "unexpected argument"},
 		{[]string{"merge"}, "--out DIR is required"},
 		{[]string{"build", "--mimic", "x", "--out", "y", "--batch", "0"}, "--batch 0"},
+		{[]string{"build", "--mimic", "x", "--out", "y", "--truncated", "maybe"}, `--truncated "maybe"`},
+		{[]string{"build", "--mimic", "x", "--out", "y", "--size-mismatch", "x"}, `--size-mismatch "x"`},
 	}
 	for _, tt := range tests {
 		var o, e bytes.Buffer
