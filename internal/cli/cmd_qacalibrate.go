@@ -73,20 +73,27 @@ func estimates(e maskqa.Estimator, r *evaluate.QARows) []float64 {
 	return out
 }
 
-// qaReport prints Spearman and the flag rates, for all masks and by source.
+// qaReport prints Spearman and the flag rates, for all masks, by mask
+// convention and by source.
 func qaReport(w io.Writer, name string, r *evaluate.QARows, est []float64, thr, bad, good float64) {
-	sources := slices.Compact(slices.Sorted(slices.Values(r.Source)))
-	for _, src := range append([]string{""}, sources...) {
+	type group struct{ label, conv, src string }
+	groups := []group{{label: "all"}}
+	for _, c := range slices.Compact(slices.Sorted(slices.Values(r.Convention))) {
+		if c != "" {
+			groups = append(groups, group{label: "convention " + c, conv: c})
+		}
+	}
+	for _, s := range slices.Compact(slices.Sorted(slices.Values(r.Source))) {
+		groups = append(groups, group{label: s, src: s})
+	}
+	for _, g := range groups {
 		var e, d []float64
 		for i := range est {
-			if src == "" || r.Source[i] == src {
+			if (g.src == "" || r.Source[i] == g.src) && (g.conv == "" || r.Convention[i] == g.conv) {
 				e, d = append(e, est[i]), append(d, r.Dice[i])
 			}
 		}
-		label := src
-		if label == "" {
-			label = "all"
-		}
+		label := g.label
 		fb, fg, nb, ng := maskqa.FlagRates(e, d, thr, bad, good)
 		fmt.Fprintf(w, "%-5s %-36s n %4d  spearman %.3f  flagged: %5.1f%% of %d with Dice < %.2f, %5.1f%% of %d with Dice >= %.2f\n",
 			name, label, len(e), maskqa.Spearman(e, d), 100*fb, nb, bad, 100*fg, ng, good)

@@ -15,8 +15,9 @@ import (
 type QARows struct {
 	QA      []maskqa.Result
 	Dice    []float64 // dice_224_clean: the built mask against the truth
-	Source  []string
-	Compact []string // "source/id", for messages
+	Source     []string
+	Convention []string
+	Compact    []string // "source/id", for messages
 }
 
 // ReadQARows reads the per_image.csv that WriteCSV wrote.
@@ -67,6 +68,11 @@ func ReadQARows(path string) (*QARows, error) {
 		out.QA = append(out.QA, q)
 		out.Dice = append(out.Dice, v[0])
 		out.Source = append(out.Source, r[col["source"]])
+		conv := ""
+		if c, ok := col["convention"]; ok {
+			conv = r[c]
+		}
+		out.Convention = append(out.Convention, conv)
 		out.Compact = append(out.Compact, r[col["id"]])
 	}
 	return out, nil

@@ -5,11 +5,12 @@
 // at the repository root describes how they were trained and how they
 // score.
 //
-// The file holds trained weights (epoch 7 of the run in MODEL_CARD.md: test
-// mean Dice 0.962 on heart-excluded images, 0.891 on V7's
-// retrocardiac-included masks). Before they landed it held a randomly
-// initialised placeholder, marked by the metadata entry "placeholder";
-// Placeholder reports whether such a file is embedded.
+// The file holds the SA-UNet fine-tuned on the adult Montgomery and
+// Shenzhen sets with paediatric images mixed in (MODEL_CARD.md: test mean
+// Dice 0.969 Montgomery, 0.962 Shenzhen, 0.966 paediatric; heart
+// excluded). Before trained weights landed it held a randomly initialised
+// placeholder, marked by the metadata entry "placeholder"; Placeholder
+// reports whether such a file is embedded.
 package weights
 
 import (
