@@ -121,8 +121,11 @@ func Candidates(s Search) []string {
 	return append(out, wheels...)
 }
 
+// ModulePath is cxlseg's Go module path, as go.mod declares it.
+const ModulePath = "github.com/cxlseg/cxlseg"
+
 // ModuleRoot walks up from dir to the directory whose go.mod declares
-// module cxlseg.
+// module ModulePath.
 func ModuleRoot(dir string) (string, error) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
@@ -144,7 +147,7 @@ func ModuleRoot(dir string) (string, error) {
 func isCxlsegModule(gomod string) bool {
 	for _, line := range strings.Split(gomod, "\n") {
 		f := strings.Fields(line)
-		if len(f) == 2 && f[0] == "module" && f[1] == "cxlseg" {
+		if len(f) == 2 && f[0] == "module" && f[1] == ModulePath {
 			return true
 		}
 	}

@@ -22,7 +22,7 @@ func TestLocate(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	os.WriteFile(filepath.Join(mod, "go.mod"), []byte("module cxlseg\n\ngo 1.26\n"), 0o644)
+	os.WriteFile(filepath.Join(mod, "go.mod"), []byte("module "+ModulePath+"\n\ngo 1.26\n"), 0o644)
 	os.WriteFile(filepath.Join(third, "libonnxruntime.so.1"), []byte("x"), 0o644)
 	empty := filepath.Join(dir, "empty")
 	os.MkdirAll(empty, 0o755)
@@ -101,5 +101,19 @@ func TestNotFoundShort(t *testing.T) {
 	}
 	if !strings.Contains(e.Error(), "/a/libonnxruntime.so.1, /b/libonnxruntime.so.1") {
 		t.Errorf("Error() = %q", e.Error())
+	}
+}
+
+// TestModulePathMatchesGoMod: the path ModuleRoot looks for is the one the
+// repository's go.mod declares (a rename of the module must not silently
+// stop the search for third_party/onnxruntime).
+func TestModulePathMatchesGoMod(t *testing.T) {
+	root, err := ModuleRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil || !strings.HasPrefix(string(b), "module "+ModulePath+"\n") {
+		t.Errorf("go.mod does not declare %s: %v", ModulePath, err)
 	}
 }
