@@ -2,54 +2,16 @@ package cli
 
 import (
 	"bytes"
-	"fmt"
-	"image"
-	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cxlseg/cxlseg/internal/lungdata/lungdatatest"
 )
 
-// writeTinyLungs writes 8 synthetic 48x48 images with two-ellipse masks
-// (6 train, 2 validate) under an index.csv.
-func writeTinyLungs(t *testing.T) string {
-	t.Helper()
-	root := t.TempDir()
-	var idx strings.Builder
-	idx.WriteString("id,source,image,mask,split,convention\n")
-	for i := range 8 {
-		img, mask := image.NewGray(image.Rect(0, 0, 48, 48)), image.NewGray(image.Rect(0, 0, 48, 48))
-		for y := range 48 {
-			for x := range 48 {
-				img.Pix[y*48+x] = uint8(180 + (x*y+i)%20)
-				for _, cx := range []float64{15, 33} {
-					dx, dy := (float64(x)-cx)/7, (float64(y)-24)/15
-					if dx*dx+dy*dy < 1 {
-						img.Pix[y*48+x], mask.Pix[y*48+x] = 70, 255
-					}
-				}
-			}
-		}
-		name := fmt.Sprintf("i%d", i)
-		for dir, g := range map[string]*image.Gray{"images": img, "masks": mask} {
-			os.MkdirAll(filepath.Join(root, dir), 0o755)
-			var buf bytes.Buffer
-			png.Encode(&buf, g)
-			os.WriteFile(filepath.Join(root, dir, name+".png"), buf.Bytes(), 0o644)
-		}
-		split := "train"
-		if i >= 6 {
-			split = "validate"
-		}
-		fmt.Fprintf(&idx, "s/%s,s,images/%s.png,masks/%s.png,%s,heart-excluded\n", name, name, name, split)
-	}
-	os.WriteFile(filepath.Join(root, "index.csv"), []byte(idx.String()), 0o644)
-	return root
-}
-
 func TestTrainThenEval(t *testing.T) {
-	data := writeTinyLungs(t)
+	data := lungdatatest.Write(t, lungdatatest.Options{Size: 48, N: 8, Validate: 2})
 	out := filepath.Join(t.TempDir(), "run")
 	var stdout, stderr bytes.Buffer
 	code := Run([]string{"train", "--data", data, "--out", out, "--base", "4", "--size", "32", "--batch", "3",

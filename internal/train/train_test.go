@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"image"
-	"image/png"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cxlseg/cxlseg/internal/lungdata/lungdatatest"
 
 	"github.com/cxlseg/cxlseg/internal/augment"
 	"github.com/cxlseg/cxlseg/internal/lungdata"
@@ -19,47 +19,10 @@ import (
 	"github.com/cxlseg/cxlseg/internal/safetensors"
 )
 
-// tinyData writes a synthetic training set: 64x64 "X-rays" with two dark
-// lung-shaped ellipses and their masks; 10 train (3 of them
-// retrocardiac-included) and 4 validate images.
+// tinyData writes the synthetic training set: 64x64 pictures with two
+// lung ellipses; 10 train (3 of them retrocardiac-included) and 4 validate.
 func tinyData(t *testing.T) string {
-	t.Helper()
-	root := t.TempDir()
-	var idx strings.Builder
-	idx.WriteString("id,source,image,mask,split,convention\n")
-	for i := range 14 {
-		img, mask := image.NewGray(image.Rect(0, 0, 64, 64)), image.NewGray(image.Rect(0, 0, 64, 64))
-		off := float64(i%5) - 2
-		for y := range 64 {
-			for x := range 64 {
-				v := 170 + (x*y+i*7)%23
-				for _, cx := range []float64{20 + off, 44 + off} {
-					dx, dy := (float64(x)-cx)/9, (float64(y)-32)/20
-					if dx*dx+dy*dy < 1 {
-						v, mask.Pix[y*64+x] = 60+(x+y)%15, 255
-					}
-				}
-				img.Pix[y*64+x] = uint8(v)
-			}
-		}
-		name := fmt.Sprintf("im%02d", i)
-		for dir, g := range map[string]*image.Gray{"images": img, "masks": mask} {
-			os.MkdirAll(filepath.Join(root, dir), 0o755)
-			var buf bytes.Buffer
-			png.Encode(&buf, g)
-			os.WriteFile(filepath.Join(root, dir, name+".png"), buf.Bytes(), 0o644)
-		}
-		split, src, conv := "train", "a", "heart-excluded"
-		if i >= 10 {
-			split = "validate"
-		}
-		if i%4 == 1 {
-			src, conv = "v7", "retrocardiac-included"
-		}
-		fmt.Fprintf(&idx, "%s/%s,%s,images/%s.png,masks/%s.png,%s,%s\n", src, name, src, name, name, split, conv)
-	}
-	os.WriteFile(filepath.Join(root, "index.csv"), []byte(idx.String()), 0o644)
-	return root
+	return lungdatatest.Write(t, lungdatatest.Options{RetrocardiacEvery: 4})
 }
 
 func tinyConfig(data, out string) Config {
