@@ -13,8 +13,8 @@ import (
 // QARows are the quality measures and true Dice of the images of a
 // per_image.csv, as needed to fit and check maskqa's estimator.
 type QARows struct {
-	QA      []maskqa.Result
-	Dice    []float64 // dice_224_clean: the built mask against the truth
+	QA         []maskqa.Result
+	Dice       []float64 // dice_224_clean: the built mask against the truth
 	Source     []string
 	Convention []string
 	Compact    []string // "source/id", for messages
