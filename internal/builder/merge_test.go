@@ -1,12 +1,15 @@
 package builder
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -140,4 +143,113 @@ func TestSlurmExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	compareTrees(t, single, sharded)
+}
+
+// TestIndexedJobExample runs deploy/k8s/indexed-job.yaml's containers the
+// way the Job controller would, on a mini tree: its build args once per
+// completion index with JOB_COMPLETION_INDEX set (the test binary standing
+// in for the cxlseg image), the volume's /data mapped to a temporary
+// folder; then the merge Job's args. The result must equal a one-machine
+// build.
+func TestIndexedJobExample(t *testing.T) {
+	yaml, err := os.ReadFile(filepath.Join("..", "..", "deploy", "k8s", "indexed-job.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := strings.Split(string(yaml), "\n---\n")
+	if len(docs) != 2 {
+		t.Fatalf("%d YAML documents, want the build Job and the merge Job", len(docs))
+	}
+	data := t.TempDir()
+	mapData := func(a string) string { return strings.ReplaceAll(a, "=/data/", "="+data+"/") }
+	// The build Job: completions and the container's args list.
+	m := regexp.MustCompile(`(?m)^\s*completions:\s*(\d+)`).FindStringSubmatch(docs[0])
+	if m == nil || !strings.Contains(docs[0], "completionMode: Indexed") {
+		t.Fatal("the build Job is not an Indexed Job with completions")
+	}
+	completions, _ := strconv.Atoi(m[1])
+	var args []string
+	in := false
+	for _, line := range strings.Split(docs[0], "\n") {
+		l := strings.TrimSpace(line)
+		switch {
+		case l == "args:":
+			in = true
+		case in && strings.HasPrefix(l, "- "):
+			a, _, _ := strings.Cut(strings.TrimPrefix(l, "- "), " #")
+			args = append(args, mapData(strings.TrimSpace(a)))
+		case in:
+			in = false
+		}
+	}
+	if len(args) < 4 || args[0] != "build" {
+		t.Fatalf("build args %q", args)
+	}
+	// The volume: the MIMIC tree and the reports zip where the args say.
+	var mimic, reports, out string
+	for _, a := range args {
+		if v, ok := strings.CutPrefix(a, "--mimic="); ok {
+			mimic = v
+		}
+		if v, ok := strings.CutPrefix(a, "--reports="); ok {
+			reports = v
+		}
+		if v, ok := strings.CutPrefix(a, "--out="); ok {
+			out = v
+		}
+	}
+	writeMiniMimic(t, mimic, 20, map[int]string{3: kindNoReport})
+	writeReportsZip(t, mimic, reports)
+	single := filepath.Join(t.TempDir(), "single")
+	o := testOptions(mimic, single, 0)
+	o.Reports = reports
+	if _, err := Run(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	for i := range completions {
+		t.Setenv("JOB_COMPLETION_INDEX", strconv.Itoa(i))
+		if code := fakeCLI(args); code != 0 {
+			t.Fatalf("pod %d exited %d", i, code)
+		}
+	}
+	// The merge Job: args: [merge, --out=/data/out, --shards=N].
+	m = regexp.MustCompile(`args:\s*\[merge,\s*--out=(\S+),\s*--shards=(\d+)\]`).FindStringSubmatch(docs[1])
+	if m == nil {
+		t.Fatal("the merge Job's args are not [merge, --out=..., --shards=N]")
+	}
+	shards, _ := strconv.Atoi(m[2])
+	if got := mapData("=" + m[1])[1:]; got != out || shards != completions {
+		t.Fatalf("merge --out %s --shards %d, build --out %s with %d completions", got, shards, out, completions)
+	}
+	if _, err := Merge(context.Background(), MergeOptions{Out: out, Shards: shards}); err != nil {
+		t.Fatal(err)
+	}
+	compareTrees(t, single, out)
+}
+
+// writeReportsZip packs the report files of a MIMIC tree into a zip as
+// mimic-cxr-reports.zip holds them (files/pXX/pS/sS.txt).
+func writeReportsZip(t *testing.T, root, zipPath string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(zipPath), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	txts, _ := filepath.Glob(filepath.Join(root, "files", "p*", "p*", "s*.txt"))
+	for _, p := range txts {
+		rel, _ := filepath.Rel(root, p)
+		w, err := zw.Create(filepath.ToSlash(rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := os.ReadFile(p)
+		w.Write(b)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(zipPath, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
