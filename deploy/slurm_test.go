@@ -165,6 +165,20 @@ func (c *cluster) state(job string) string {
 	return ""
 }
 
+// field returns the named fields of a job as scontrol reports them.
+func (c *cluster) field(job string, names ...string) string {
+	b, _ := c.cmd("scontrol", "-o", "show", "job", job).CombinedOutput()
+	var out []string
+	for _, f := range strings.Fields(string(b)) {
+		for _, n := range names {
+			if strings.HasPrefix(f, n+"=") {
+				out = append(out, f)
+			}
+		}
+	}
+	return strings.Join(out, " ")
+}
+
 func freePort(t *testing.T) int {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -175,7 +189,7 @@ func freePort(t *testing.T) int {
 }
 
 // TestSlurmArrayAndMerge submits deploy/slurm/cxlseg.sbatch as written to a
-// real Slurm cluster, as an array of 3 shards over a sample tree with 40
+// real Slurm cluster, as an array of 3 shards over a sample tree with 120
 // phantoms, with the merge depending on it; requeues one array task while
 // it runs (a preemption); and checks that the requeued task resumed from
 // its journal, that the merged CSVs equal a one-machine build's byte for
@@ -194,7 +208,9 @@ func TestSlurmArrayAndMerge(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	mimic, single, sharded := filepath.Join(d, "mimic"), filepath.Join(d, "single"), filepath.Join(d, "sharded")
-	if out, err := exec.Command(bin, "sample", "--out", mimic, "--phantoms", "40").CombinedOutput(); err != nil {
+	// 120 phantoms: enough images per shard (about 44) that the requeue
+	// below lands while task 1 is still working.
+	if out, err := exec.Command(bin, "sample", "--out", mimic, "--phantoms", "120").CombinedOutput(); err != nil {
 		t.Fatalf("sample: %v\n%s", err, out)
 	}
 	t0 := time.Now()
@@ -235,9 +251,13 @@ func TestSlurmArrayAndMerge(t *testing.T) {
 	}
 	before := lines(journal)
 	c.out("scontrol", "requeue", task)
-	// A requeued job waits for its begin time; release it now.
-	c.cmd("scontrol", "update", "jobid="+task, "begintime=now").Run()
 	t.Logf("requeued task 1 after %d journaled images (state now %s)", before, c.state(task))
+	// A requeued job gets a begin time minutes ahead; once it is pending
+	// again, release it now.
+	for i := 0; i < 300 && c.state(task) != "PENDING"; i++ {
+		time.Sleep(100 * time.Millisecond)
+	}
+	c.out("scontrol", "update", "jobid="+task, "StartTime=now")
 
 	for time.Now().Before(deadline) {
 		if s := c.state(merge); s == "COMPLETED" || s == "FAILED" || s == "CANCELLED" || s == "TIMEOUT" {
@@ -246,8 +266,8 @@ func TestSlurmArrayAndMerge(t *testing.T) {
 		time.Sleep(time.Second)
 	}
 	squeue, _ := c.cmd("squeue").CombinedOutput()
-	for i := range 3 {
-		t.Logf("task %d: %s", i, c.state(fmt.Sprintf("%s_%d", array, i)))
+	for _, j := range []string{array + "_0", array + "_1", array + "_2", merge} {
+		t.Logf("job %s: %s, %s", j, c.state(j), c.field(j, "SubmitTime", "StartTime", "EndTime", "Restarts"))
 	}
 	if s := c.state(merge); s != "COMPLETED" {
 		logs, _ := filepath.Glob(filepath.Join(d, "*.log"))
@@ -273,6 +293,9 @@ func TestSlurmArrayAndMerge(t *testing.T) {
 	want, _ := strconv.Atoi(m[1])
 	if got := lines(journal); got != want {
 		t.Errorf("task 1's journal has %d lines for %d images: images were redone after the requeue", got, want)
+	}
+	if !strings.Contains(string(log), "DUE TO JOB REQUEUE") {
+		t.Error("task 1's log does not show the requeue")
 	}
 	done := regexp.MustCompile(`(\d+) already done \(resumed\)`).FindAllStringSubmatch(string(log), -1)
 	if len(done) == 0 {
@@ -309,8 +332,8 @@ func TestSlurmArrayAndMerge(t *testing.T) {
 			n++
 		}
 	}
-	if ds.Len() < 40 {
-		t.Errorf("merged dataset has %d images, want the 12 demo and 40 phantom ones", ds.Len())
+	if ds.Len() < 120 {
+		t.Errorf("merged dataset has %d images, want the 12 demo and 120 phantom ones", ds.Len())
 	}
 	t.Logf("merged dataset: %d images, %d JPEGs decoded", ds.Len(), n)
 }
