@@ -102,7 +102,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: cxlseg <command> [flags]")
 	fmt.Fprintln(w, "\nCommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-13s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'cxlseg help <command>' for a command's flags.")
 }
