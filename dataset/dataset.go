@@ -25,6 +25,8 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+
+	"github.com/cxlseg/cxlseg/internal/cxlcsv"
 )
 
 // Dataset is a built CXLSeg dataset read into memory. It is safe for
@@ -142,7 +144,7 @@ var ErrIncomplete = errors.New("incomplete dataset")
 
 // buildStateDir is where cxlseg build keeps its journals while it runs;
 // the build writes manifest.json last, with status "complete".
-const buildStateDir = "shards"
+const buildStateDir = cxlcsv.StateDir
 
 // checkComplete refuses a dataset cxlseg build did not finish: a manifest
 // whose status is not "complete", or build state without a manifest (a

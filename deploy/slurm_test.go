@@ -4,6 +4,7 @@ package deploy
 
 import (
 	"bytes"
+	"crypto/rand"
 	"fmt"
 	"image/jpeg"
 	"net"
@@ -52,9 +53,7 @@ func startCluster(t *testing.T) *cluster {
 	mk("state", 0o755)
 	mk("spool", 0o755)
 	key := make([]byte, 1024)
-	f, _ := os.Open("/dev/urandom")
-	f.Read(key)
-	f.Close()
+	rand.Read(key)
 	if err := os.WriteFile(filepath.Join(d, "munge", "munge.key"), key, 0o400); err != nil {
 		t.Fatal(err)
 	}
@@ -342,4 +341,3 @@ func lines(path string) int {
 	b, _ := os.ReadFile(path)
 	return bytes.Count(b, []byte{'\n'})
 }
-

@@ -47,7 +47,7 @@ func retryable(reason string) bool {
 // pipeline runs the images of one build (or shard) through read, decode,
 // batched inference, clean-up, encode and atomic writes, journaling each.
 type pipeline struct {
-	root    string // the MIMIC root, for the symbolic-link note
+	root    string // the MIMIC root with links resolved, for the symbolic-link note
 	out     string // output root
 	items   []Item
 	prior   map[string]Entry // journal of earlier runs
@@ -196,7 +196,7 @@ func (p *pipeline) pre(st stages, s *slot, rbuf []byte) []byte {
 	if fi, err := os.Lstat(it.Source); err == nil && fi.Mode()&os.ModeSymlink != 0 && p.root != "" {
 		// Followed, as MIMIC copies made of links are common; said in
 		// the notes when the link leaves the tree.
-		if in, _, err := safeio.Inside(it.Source, p.root); err == nil && !in {
+		if in, err := safeio.Inside(it.Source, p.root); err == nil && !in {
 			s.addNote("the image file is a symbolic link to a file outside the MIMIC tree")
 		}
 	}

@@ -10,12 +10,15 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/cxlseg/cxlseg/internal/cxlcsv"
+	"github.com/cxlseg/cxlseg/internal/safeio"
+
 	"github.com/cxlseg/cxlseg/internal/catalog"
 )
 
 // StateDir is the folder under OUT holding each shard's journal, manifest
 // and partial CSVs (an unsharded build is shard 0-of-1).
-const StateDir = "shards"
+const StateDir = cxlcsv.StateDir
 
 // JournalFile is the journal's name in a shard's state folder.
 const JournalFile = "journal.jsonl"
@@ -118,7 +121,11 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	factory, decoder := newImageStages(&o)
 	man.Decoder = decoder
-	p := &pipeline{root: o.Mimic, out: o.Out, items: items, prior: prior.Latest(), backend: be, stages: factory,
+	realRoot, err := safeio.Resolve(o.Mimic)
+	if err != nil {
+		return nil, fmt.Errorf("MIMIC root: %w", err)
+	}
+	p := &pipeline{root: realRoot, out: o.Out, items: items, prior: prior.Latest(), backend: be, stages: factory,
 		fw: atomicWriter{}, journal: j, preWorkers: workers, postWorkers: max(1, workers/2), batch: o.Batch,
 		stats: stats, progress: newProgress(o.Progress, "build "+o.Shard.String(), len(items), start)}
 	pipeStart := time.Now()

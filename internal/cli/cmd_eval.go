@@ -38,7 +38,6 @@ func runEval(env *Env, args []string) error {
 	if *data == "" {
 		return fmt.Errorf("%w: --data is required", errUsage)
 	}
-	var err error
 	w, name := weights.Default(), "embedded default weights (sha256 "+weights.SHA256()[:12]+")"
 	if *modelPath != "" {
 		b, err := os.ReadFile(*modelPath)
@@ -47,32 +46,8 @@ func runEval(env *Env, args []string) error {
 		}
 		w, name = b, *modelPath
 	}
-	var (
-		be   segment.Backend
-		meta map[string]string
-		why  string
-	)
-	if *size != preprocess.Size {
-		if bc.Kind != backend.Native || bc.CUDA {
-			return fmt.Errorf("%w: --size %d runs on the native engine only", errUsage, *size)
-		}
-		be, meta, err = evaluate.NativeBackend(w, *size, *batch, *threads)
-		why = "native engine: requested"
-	} else {
-		bc.Batch, bc.Threads = *batch, *threads
-		if strings.HasSuffix(strings.ToLower(*modelPath), ".onnx") {
-			bc.ModelPath = *modelPath
-		} else {
-			bc.Weights = w
-			var f *safetensors.File
-			if f, err = safetensors.Read(w); err == nil {
-				meta = f.Metadata
-			}
-		}
-		if err == nil {
-			be, why, err = backend.Open(bc)
-		}
-	}
+	bc.Batch, bc.Threads = *batch, *threads
+	be, meta, why, err := openEvalBackend(bc, w, *modelPath, *size)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
@@ -107,4 +82,30 @@ func runEval(env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "wrote %s/per_image.csv and %s/summary.json\n", *out, *out)
 	}
 	return nil
+}
+
+// openEvalBackend opens the backend bc names for the weights w (read from
+// modelPath, or the embedded ones), returning it with the weights'
+// metadata (nil for an ONNX file) and why it was chosen. Sizes other than
+// the shipped 224 run on the native engine only (tests train tiny models).
+func openEvalBackend(bc backend.Config, w []byte, modelPath string, size int) (segment.Backend, map[string]string, string, error) {
+	if size != preprocess.Size {
+		if bc.Kind != backend.Native || bc.CUDA {
+			return nil, nil, "", fmt.Errorf("%w: --size %d runs on the native engine only", errUsage, size)
+		}
+		be, meta, err := evaluate.NativeBackend(w, size, bc.Batch, bc.Threads)
+		return be, meta, "native engine: requested", err
+	}
+	var meta map[string]string
+	if strings.HasSuffix(strings.ToLower(modelPath), ".onnx") {
+		bc.ModelPath = modelPath
+	} else {
+		f, err := safetensors.Read(w)
+		if err != nil {
+			return nil, nil, "", err
+		}
+		bc.Weights, meta = w, f.Metadata
+	}
+	be, why, err := backend.Open(bc)
+	return be, meta, why, err
 }

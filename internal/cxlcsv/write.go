@@ -21,6 +21,8 @@ const (
 	ExclusionsFile = "CXLSeg-exclusions.csv"
 	QAFile         = "CXLSeg-qa.csv"
 	ManifestFile   = "manifest.json"
+	// StateDir holds the build's journals while it runs (and after).
+	StateDir = "shards"
 )
 
 // Headers of the fixed-schema CSVs.

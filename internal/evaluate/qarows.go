@@ -17,7 +17,6 @@ type QARows struct {
 	Dice       []float64 // dice_224_clean: the built mask against the truth
 	Source     []string
 	Convention []string
-	Compact    []string // "source/id", for messages
 }
 
 // ReadQARows reads the per_image.csv that WriteCSV wrote.
@@ -73,7 +72,6 @@ func ReadQARows(path string) (*QARows, error) {
 			conv = r[c]
 		}
 		out.Convention = append(out.Convention, conv)
-		out.Compact = append(out.Compact, r[col["id"]])
 	}
 	return out, nil
 }

@@ -46,16 +46,19 @@ func OpenReports(path string) (ReportSource, error) {
 // ReportDir reads reports from a folder tree.
 type ReportDir struct {
 	root   string
-	prefix bool // whether relative paths keep their files/ prefix
+	real   string // root with links resolved, for the symbolic-link check
+	prefix bool   // whether relative paths keep their files/ prefix
 }
 
 // OpenReportDir opens a reports root: a folder containing files/, or the
 // files/ folder itself (one containing p10..p19).
 func OpenReportDir(root string) (*ReportDir, error) {
-	if st, err := os.Stat(filepath.Join(root, "files")); err == nil && st.IsDir() {
-		return &ReportDir{root: root, prefix: true}, nil
+	real, err := safeio.Resolve(root)
+	if err != nil {
+		return nil, fmt.Errorf("open reports: %w", err)
 	}
-	return &ReportDir{root: root, prefix: false}, nil
+	st, err := os.Stat(filepath.Join(root, "files"))
+	return &ReportDir{root: root, real: real, prefix: err == nil && st.IsDir()}, nil
 }
 
 // Report reads root/files/pXX/pSUBJECT/sSTUDY.txt.
@@ -71,7 +74,7 @@ func (d *ReportDir) Report(subject, study string) ([]byte, error) {
 	// A report is text copied into the output CSVs: one reached through a
 	// symbolic link that leaves the reports folder (to /etc/passwd, say)
 	// is refused.
-	if in, _, err := safeio.Inside(p, d.root); err == nil && !in {
+	if in, err := safeio.Inside(p, d.real); err == nil && !in {
 		return nil, fmt.Errorf("read report %s: %w", p, ErrOutsideTree)
 	}
 	f, err := safeio.Open(p)

@@ -32,39 +32,41 @@ var ErrTooLarge = errors.New("file too large")
 // before the open, since opening a FIFO for reading blocks until a writer
 // comes; the file is checked again after the open, in case it was swapped.
 func Open(path string) (*os.File, error) {
+	f, _, err := open(path)
+	return f, err
+}
+
+// open is Open, also returning the opened file's information.
+func open(path string) (*os.File, os.FileInfo, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: %w (%s)", path, ErrNotRegular, st.Mode().Type())
+		return nil, nil, fmt.Errorf("%s: %w (%s)", path, ErrNotRegular, st.Mode().Type())
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if st, err = f.Stat(); err != nil || !st.Mode().IsRegular() {
 		f.Close()
 		if err == nil {
 			err = fmt.Errorf("%s: %w (%s)", path, ErrNotRegular, st.Mode().Type())
 		}
-		return nil, err
+		return nil, nil, err
 	}
-	return f, nil
+	return f, st, nil
 }
 
 // ReadInto reads the regular file path into buf's storage (grown when
 // needed) and returns the bytes, refusing files over limit bytes.
 func ReadInto(path string, buf []byte, limit int64) ([]byte, error) {
-	f, err := Open(path)
+	f, st, err := open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("stat %s: %w", path, err)
-	}
 	if st.Size() > limit {
 		return nil, fmt.Errorf("%s: %w: %d bytes, the limit is %d", path, ErrTooLarge, st.Size(), limit)
 	}
@@ -91,26 +93,26 @@ func ReadInto(path string, buf []byte, limit int64) ([]byte, error) {
 	return append(buf[:m], rest...), nil
 }
 
-// Inside reports whether path, with every symbolic link resolved, lies
-// within root (also resolved), and returns the resolved path.
-func Inside(path, root string) (bool, string, error) {
+// Resolve returns path made absolute with every symbolic link resolved,
+// for Inside's root: resolve a tree's root once, not per file.
+func Resolve(path string) (string, error) {
 	real, err := filepath.EvalSymlinks(path)
 	if err != nil {
-		return false, "", err
+		return "", err
 	}
-	r, err := filepath.EvalSymlinks(root)
+	return filepath.Abs(real)
+}
+
+// Inside reports whether path, with every symbolic link resolved, lies
+// within root, which Resolve has already resolved.
+func Inside(path, root string) (bool, error) {
+	real, err := Resolve(path)
 	if err != nil {
-		return false, "", err
+		return false, err
 	}
-	if real, err = filepath.Abs(real); err != nil {
-		return false, "", err
-	}
-	if r, err = filepath.Abs(r); err != nil {
-		return false, "", err
-	}
-	rel, err := filepath.Rel(r, real)
+	rel, err := filepath.Rel(root, real)
 	if err != nil {
-		return false, real, nil
+		return false, nil
 	}
-	return rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)), real, nil
+	return rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)), nil
 }
