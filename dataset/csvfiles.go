@@ -83,32 +83,6 @@ func readSegmented(name string, r io.Reader) ([]segRow, error) {
 	return out, nil
 }
 
-// readMask reads CXLSeg-mask.csv into a map from dicom_id to the mask's
-// DicomPath.
-func readMask(name string, r io.Reader) (map[string]string, error) {
-	t, err := newTable(name, r, colDicomID, colDicomPath)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]string)
-	err = t.each(func() error {
-		id, err := uniqueID(t, out)
-		if err != nil {
-			return err
-		}
-		p := t.get(colDicomPath)
-		if err := checkRelPath(p); err != nil {
-			return t.errorf("%v", err)
-		}
-		out[id] = p
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
 // metadata is CXLSeg-metadata.csv: its header and one row per dicom_id.
 type metadata struct {
 	header []string

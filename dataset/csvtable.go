@@ -18,7 +18,8 @@ type table struct {
 	header []string
 	cols   map[string]int
 	row    []string
-	n      int // data rows read so far
+	n      int   // data rows read so far
+	off    int64 // byte offset of the current row in the file
 }
 
 // utf8BOM is stripped from the first header cell: spreadsheet programs
@@ -60,6 +61,7 @@ func newTable(name string, r io.Reader, required ...string) (*table, error) {
 // next advances to the next data row. It returns false at the end of the
 // file; a malformed row is an error naming the row and line.
 func (t *table) next() (bool, error) {
+	t.off = t.r.InputOffset()
 	row, err := t.r.Read()
 	if errors.Is(err, io.EOF) {
 		return false, nil

@@ -39,6 +39,7 @@ type Dataset struct {
 	hasQA      bool
 	exclusions []Exclusion
 	manifest   map[string]any
+	masks      *maskTable
 }
 
 // Open reads the dataset in dir. CXLSeg-split.csv, CXLSeg-segmented.csv,
@@ -65,7 +66,7 @@ func Open(dir string) (*Dataset, error) {
 
 	var segs []segRow
 	var splits map[string]Split
-	var masks map[string]string
+	var masks *maskTable
 	var meta *metadata
 	var qa map[string]*QA
 	reads := []struct {
@@ -91,7 +92,7 @@ func Open(dir string) (*Dataset, error) {
 		}
 	}
 
-	d.metaHeader = meta.header
+	d.metaHeader, d.masks = meta.header, masks
 	d.records = make([]Record, 0, len(segs))
 	d.byID = make(map[string]int, len(segs))
 	for _, s := range segs {
@@ -104,16 +105,19 @@ func Open(dir string) (*Dataset, error) {
 		if r.Split, ok = splits[r.DicomID]; !ok {
 			return nil, missing(SplitFile)
 		}
-		if r.MaskRel, ok = masks[r.DicomID]; !ok {
+		if r.mask, ok = masks.refs[r.DicomID]; !ok {
 			return nil, missing(MaskFile)
 		}
+		r.masks, r.MaskRel = masks, r.mask.rel
 		if r.meta, ok = meta.rows[r.DicomID]; !ok {
 			return nil, missing(MetadataFile)
 		}
 		r.metaCols = meta.cols
 		r.Report = r.meta[meta.cols[colReports]]
 		r.ImagePath = filepath.Join(abs, filepath.FromSlash(r.ImageRel))
-		r.MaskPath = filepath.Join(abs, filepath.FromSlash(r.MaskRel))
+		if r.MaskRel != "" {
+			r.MaskPath = filepath.Join(abs, filepath.FromSlash(r.MaskRel))
+		}
 		r.QA = qa[r.DicomID]
 		d.byID[r.DicomID] = len(d.records)
 		d.records = append(d.records, r)
@@ -233,6 +237,11 @@ func (d *Dataset) Lookup(dicomID string) (Record, bool) {
 // MetaColumns returns the column names of CXLSeg-metadata.csv, for
 // Record.Meta.
 func (d *Dataset) MetaColumns() []string { return append([]string(nil), d.metaHeader...) }
+
+// MaskFormat says how the masks are stored: MaskJPEG (CXLSeg's
+// <dicom_id>-mask.jpg), MaskPNG or MaskRLE (in CXLSeg-mask.csv, no
+// files). Record.LoadMask reads all three.
+func (d *Dataset) MaskFormat() string { return d.masks.format }
 
 // HasQA reports whether the dataset has a CXLSeg-qa.csv.
 func (d *Dataset) HasQA() bool { return d.hasQA }

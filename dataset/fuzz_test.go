@@ -35,9 +35,14 @@ func FuzzReadCSV(f *testing.F) {
 		checkErr(err)
 		masks, err := readMask(name, bytes.NewReader(data))
 		checkErr(err)
-		for _, p := range masks {
-			if checkRelPath(p) != nil {
-				t.Errorf("accepted bad mask path %q", p)
+		if masks != nil {
+			for _, ref := range masks.refs {
+				switch {
+				case masks.format != MaskRLE && checkRelPath(ref.rel) != nil:
+					t.Errorf("accepted bad mask path %q", ref.rel)
+				case masks.format == MaskRLE && (ref.width < 1 || ref.height < 1 || ref.width > maxMaskSide || ref.height > maxMaskSide):
+					t.Errorf("accepted bad mask size %dx%d", ref.width, ref.height)
+				}
 			}
 		}
 		_, err = readMetadata(name, bytes.NewReader(data))

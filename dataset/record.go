@@ -46,9 +46,12 @@ type Record struct {
 	Report string
 	// ImageRel and MaskRel are the DicomPath values of the segmented image
 	// and of the mask as written in the CSVs: slash-separated, relative to
-	// the dataset directory, starting with "files/".
+	// the dataset directory, starting with "files/". MaskRel is empty in
+	// datasets whose masks are run-length encoded in CXLSeg-mask.csv
+	// (Dataset.MaskFormat "rle"; see LoadMask and MaskRLE).
 	ImageRel, MaskRel string
-	// ImagePath and MaskPath are the same files as absolute OS paths.
+	// ImagePath and MaskPath are the same files as absolute OS paths
+	// (MaskPath empty with RLE masks).
 	ImagePath, MaskPath string
 	// QA holds the per-mask measures of CXLSeg-qa.csv, or nil when the
 	// dataset has no QA file or no QA row for this image.
@@ -56,6 +59,8 @@ type Record struct {
 
 	metaCols map[string]int // shared by all records of a dataset
 	meta     []string
+	masks    *maskTable // shared too
+	mask     maskRef
 }
 
 // Meta returns the value of a CXLSeg-metadata.csv column for this image

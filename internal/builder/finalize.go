@@ -32,6 +32,7 @@ type Counts struct {
 type outcome struct {
 	records    []catalog.Record
 	qa         []*QA
+	dims       [][2]int // outputs' width and height, parallel to records
 	exclusions []catalog.Exclusion
 }
 
@@ -63,6 +64,8 @@ func join(cat *catalog.Catalog, s Shard, entries map[string]Entry) (*outcome, er
 				q = &qn
 			}
 			o.qa = append(o.qa, q)
+			w, h := entryDims(&e)
+			o.dims = append(o.dims, [2]int{w, h})
 		default:
 			o.exclusions = append(o.exclusions, catalog.Exclusion{DicomID: r.DicomID, SubjectID: r.SubjectID,
 				StudyID: r.StudyID, Reason: e.Reason, Detail: e.Detail})
@@ -95,7 +98,7 @@ func (e *MissingError) Error() string {
 // readers (package dataset) refuse a folder with build state and no
 // manifest, so a run stopped half-way through these files (a full disk) is
 // never taken for a dataset.
-func writeDataset(dir string, cat *catalog.Catalog, o *outcome, mode string, seed uint64) (*Counts, error) {
+func writeDataset(dir string, cat *catalog.Catalog, o *outcome, mode string, seed uint64, maskFormat string) (*Counts, error) {
 	m, err := split.ParseMode(mode)
 	if err != nil {
 		return nil, err
@@ -108,7 +111,7 @@ func writeDataset(dir string, cat *catalog.Catalog, o *outcome, mode string, see
 		cxlcsv.ExclusionsFile, QAFile, ManifestFile} {
 		removeTemps(filepath.Join(dir, name))
 	}
-	c, err := writeDatasetFiles(dir, cat, o, m, seed)
+	c, err := writeDatasetFiles(dir, cat, o, m, seed, maskFormat)
 	if err != nil {
 		return nil, fmt.Errorf("write the dataset files: %w (the dataset is incomplete; free the space or fix the cause, then run the same command again: it resumes)", err)
 	}
@@ -116,13 +119,16 @@ func writeDataset(dir string, cat *catalog.Catalog, o *outcome, mode string, see
 }
 
 // writeDatasetFiles is writeDataset's work.
-func writeDatasetFiles(dir string, cat *catalog.Catalog, o *outcome, m split.Mode, seed uint64) (*Counts, error) {
+func writeDatasetFiles(dir string, cat *catalog.Catalog, o *outcome, m split.Mode, seed uint64, maskFormat string) (*Counts, error) {
 	final := &catalog.Catalog{MetadataHeader: cat.MetadataHeader, LabelNames: cat.LabelNames, Records: o.records}
 	if err := final.AssignSplits(m, seed); err != nil {
 		return nil, err
 	}
 	d := cxlcsv.Dataset{MetadataHeader: cat.MetadataHeader, LabelNames: cat.LabelNames,
 		Records: final.Records, Exclusions: o.exclusions}
+	if maskFormat == MaskRLE {
+		d.MaskRLE = rleReader(dir, final.Records, o.dims)
+	}
 	if err := cxlcsv.WriteAll(dir, d); err != nil {
 		return nil, err
 	}

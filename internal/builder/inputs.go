@@ -40,6 +40,8 @@ func loadCatalog(ctx context.Context, o *Options) (*catalog.Catalog, []InputFile
 	if err != nil {
 		return nil, nil, err
 	}
+	_, format := outputsOf(o)
+	setMaskPaths(cat.Records, format)
 	var ins []InputFile
 	for _, f := range []struct{ role, path string }{
 		{"metadata", files.Metadata}, {"split", files.Split}, {"chexpert", files.CheXpert},

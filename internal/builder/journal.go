@@ -66,6 +66,10 @@ type Entry struct {
 	Mask    *FileSum `json:"mask,omitempty"`
 	// Src is the stamp of the original when the image was processed.
 	Src *Stamp `json:"src,omitempty"`
+	// Width and Height are the outputs' size (0: 224x224, entries of
+	// earlier versions).
+	Width  int `json:"w,omitempty"`
+	Height int `json:"h,omitempty"`
 }
 
 // Journal is an append-only record of completed images. Each line is

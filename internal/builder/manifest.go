@@ -48,22 +48,36 @@ type Manifest struct {
 
 // PipelineParams are the per-image settings that are not flags.
 type PipelineParams struct {
-	Preprocessing   string              `json:"preprocessing"`
-	SegmentedSize   int                 `json:"segmented_size"`
-	SegmentedResize string              `json:"segmented_resize"`
-	Cleanup         imgproc.CleanParams `json:"cleanup"`
-	CleanupText     string              `json:"cleanup_text"`
-	QAThresholds    maskqa.Thresholds   `json:"qa_thresholds"`
+	Preprocessing string `json:"preprocessing"`
+	// SegmentedSize is the side of the square outputs, or 0 when each
+	// keeps its original's size (OutputSize says "native").
+	SegmentedSize   int    `json:"segmented_size"`
+	OutputSize      string `json:"output_size"`
+	SegmentedResize string `json:"segmented_resize"`
+	MaskFormat      string `json:"mask_format"`
+	// MaskScaling says how masks other than 224x224 are made.
+	MaskScaling  string              `json:"mask_scaling,omitempty"`
+	Cleanup      imgproc.CleanParams `json:"cleanup"`
+	CleanupText  string              `json:"cleanup_text"`
+	QAThresholds maskqa.Thresholds   `json:"qa_thresholds"`
 }
 
 func newManifest(o *Options, start time.Time) *Manifest {
 	host, _ := os.Hostname()
 	cp := imgproc.DefaultCleanParams()
+	size, format := outputsOf(o)
+	pp := PipelineParams{Preprocessing: preprocess.ID, SegmentedSize: max(size, 0), OutputSize: SizeText(size),
+		SegmentedResize: "linear (OpenCV INTER_LINEAR) from full resolution, then AND mask", MaskFormat: format,
+		Cleanup: cp, CleanupText: cp.String(), QAThresholds: maskqa.DefaultThresholds()}
+	if size == SizeNative {
+		pp.SegmentedResize = "none (the original at its own size), then AND mask"
+	}
+	if size != segment.Size {
+		pp.MaskScaling = "clean-up at 224, its decisions carried into the probability map (added pixels 1, removed 0), " +
+			"bilinear (OpenCV INTER_LINEAR) upsampling to the output size, then > threshold (imgproc.MaskScaler); QA at 224"
+	}
 	return &Manifest{Tool: "cxlseg", Version: version.Version, GoVersion: runtime.Version(),
-		Status: "running", Options: *o, Start: start.UTC(), Host: host,
-		Pipeline: PipelineParams{Preprocessing: preprocess.ID, SegmentedSize: segment.Size,
-			SegmentedResize: "linear (OpenCV INTER_LINEAR) from full resolution, then AND mask",
-			Cleanup:         cp, CleanupText: cp.String(), QAThresholds: maskqa.DefaultThresholds()}}
+		Status: "running", Options: *o, Start: start.UTC(), Host: host, Pipeline: pp}
 }
 
 // write saves the manifest atomically.

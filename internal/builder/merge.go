@@ -157,7 +157,8 @@ func Merge(ctx context.Context, o MergeOptions) (*Counts, error) {
 	if len(absent) > 0 {
 		return nil, fmt.Errorf("%d output files are missing or have the wrong size (rerun their shards): %s", len(absent), firstFew(absent))
 	}
-	counts, err := writeDataset(o.Out, cat, out, opt.Split, opt.Seed)
+	_, format := outputsOf(&opt)
+	counts, err := writeDataset(o.Out, cat, out, opt.Split, opt.Seed, format)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 
 	"github.com/cxlseg/cxlseg/internal/catalog"
 	"github.com/cxlseg/cxlseg/internal/segment"
@@ -39,6 +40,14 @@ type Options struct {
 	SizeMismatch Policy `json:"size_mismatch"`
 	Shard        Shard  `json:"shard"`
 	NoResume     bool   `json:"no_resume"`
+	// Size is the side of the square outputs: 224 (CXLSeg's format, the
+	// default when 0), any side from 32 to MaxSize, or SizeNative for
+	// each original's own width and height.
+	Size int `json:"size"`
+	// MaskFormat is how masks are stored: MaskJPEG (CXLSeg's), MaskPNG
+	// (lossless files) or MaskRLE (no mask files: CheXmask-style
+	// run-length strings in CXLSeg-mask.csv).
+	MaskFormat string `json:"mask_format"`
 
 	// Log receives the summary and messages; Progress the progress
 	// display (nil: none).
@@ -69,6 +78,15 @@ const (
 	MismatchExclude Policy = "exclude" // exclude it
 )
 
+// Output sizes and mask formats (Options.Size, Options.MaskFormat).
+const (
+	SizeNative = -1     // Options.Size: each image's own size
+	MaxSize    = 4096   // the largest square side
+	MaskJPEG   = "jpeg" // <dicom_id>-mask.jpg, CXLSeg's format
+	MaskPNG    = "png"  // <dicom_id>-mask.png, lossless
+	MaskRLE    = "rle"  // no mask files; RLE column in CXLSeg-mask.csv
+)
+
 // MaxBatch is the largest inference batch a build accepts.
 const MaxBatch = 256
 
@@ -76,7 +94,41 @@ const MaxBatch = 256
 func Defaults() Options {
 	return Options{Backend: "auto", Batch: 8, Labels: catalog.LabelsCheXpert, Split: string(split.ModeCXLSeg),
 		Seed: split.DefaultSeed, ReportText: catalog.ReportSections, Views: catalog.DefaultViews(),
-		NonUTF8: catalog.NonUTF8Exclude, Truncated: TruncatedSkip, SizeMismatch: MismatchKeep, Shard: All}
+		NonUTF8: catalog.NonUTF8Exclude, Truncated: TruncatedSkip, SizeMismatch: MismatchKeep, Shard: All,
+		Size: segment.Size, MaskFormat: MaskJPEG}
+}
+
+// SizeText renders Options.Size as the --size flag spells it.
+func SizeText(size int) string {
+	if size == SizeNative {
+		return "native"
+	}
+	return strconv.Itoa(size)
+}
+
+// ParseSize reads a --size value: a side in pixels or "native".
+func ParseSize(s string) (int, error) {
+	if s == "native" {
+		return SizeNative, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 32 || n > MaxSize {
+		return 0, fmt.Errorf("--size %q: want a side from 32 to %d pixels, or native", s, MaxSize)
+	}
+	return n, nil
+}
+
+// outputsOf fills the defaults of the output fields, so that manifests
+// written before they existed compare as the 224 JPEG builds they were.
+func outputsOf(o *Options) (size int, format string) {
+	size, format = o.Size, o.MaskFormat
+	if size == 0 {
+		size = segment.Size
+	}
+	if format == "" {
+		format = MaskJPEG
+	}
+	return size, format
 }
 
 // check validates the options and fills zero values with defaults.
@@ -120,6 +172,15 @@ func (o *Options) check() error {
 	if o.SizeMismatch != MismatchKeep && o.SizeMismatch != MismatchExclude {
 		return fmt.Errorf("Options.SizeMismatch %q: want %q or %q", o.SizeMismatch, MismatchKeep, MismatchExclude)
 	}
+	o.Size, o.MaskFormat = outputsOf(o)
+	if o.Size != SizeNative && (o.Size < 32 || o.Size > MaxSize) {
+		return fmt.Errorf("Options.Size %d: want 32..%d, or SizeNative", o.Size, MaxSize)
+	}
+	switch o.MaskFormat {
+	case MaskJPEG, MaskPNG, MaskRLE:
+	default:
+		return fmt.Errorf("mask format %q: want %s, %s or %s", o.MaskFormat, MaskJPEG, MaskPNG, MaskRLE)
+	}
 	if o.Shard.Count == 0 {
 		o.Shard = All
 	}
@@ -135,5 +196,14 @@ func (o *Options) check() error {
 func (o *Options) sameDataset(p *Options) bool {
 	return o.Labels == p.Labels && o.Split == p.Split && o.Seed == p.Seed && o.ReportText == p.ReportText &&
 		slices.Equal(o.Views, p.Views) && o.NonUTF8 == p.NonUTF8 && o.Truncated == p.Truncated &&
-		o.SizeMismatch == p.SizeMismatch && o.Shard.Count == p.Shard.Count
+		o.SizeMismatch == p.SizeMismatch && o.Shard.Count == p.Shard.Count && sameOutputs(o, p)
+}
+
+// sameOutputs reports whether two runs write outputs of one size and
+// mask format.
+func sameOutputs(o, p *Options) bool {
+	a, b := *o, *p
+	a.Size, a.MaskFormat = outputsOf(&a)
+	b.Size, b.MaskFormat = outputsOf(&b)
+	return a.Size == b.Size && a.MaskFormat == b.MaskFormat
 }

@@ -1,12 +1,12 @@
 package builder
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"image/jpeg"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -57,6 +57,7 @@ type pipeline struct {
 	journal *Journal
 
 	preWorkers, postWorkers, batch int
+	size                           int // Options.Size (0: 224), for resume checks
 
 	progress *progress
 	stats    *Stats
@@ -200,7 +201,7 @@ func (p *pipeline) pre(st stages, s *slot, rbuf []byte) []byte {
 			s.addNote("the image file is a symbolic link to a file outside the MIMIC tree")
 		}
 	}
-	if !safeRelPath(it.DicomPath) || !safeRelPath(it.MaskPath) {
+	if !safeRelPath(it.DicomPath) || !safeMaskRel(it.MaskPath) {
 		s.exclude(ReasonUnsafePath, it.DicomPath)
 		return rbuf
 	}
@@ -319,6 +320,7 @@ func (p *pipeline) post(st stages, s *slot) {
 	if err == nil {
 		err = p.fw.WriteFile(mskPath, s.mskJPG.Bytes())
 	}
+
 	s.times[stWrite] = time.Since(t)
 	switch {
 	case err == nil:
@@ -336,7 +338,7 @@ func (p *pipeline) post(st stages, s *slot) {
 	}
 	qa := s.qa
 	s.entry = Entry{DicomID: it.DicomID, Status: StatusOK, Note: s.note, QA: &qa,
-		Seg: sum(s.segJPG.Bytes()), Mask: sum(s.mskJPG.Bytes()), Src: s.src}
+		Seg: sum(s.segJPG.Bytes()), Mask: sum(s.mskJPG.Bytes()), Src: s.src, Width: s.outW, Height: s.outH}
 	s.state = stateDone
 }
 
@@ -349,8 +351,8 @@ func sum(b []byte) *FileSum {
 // the original is the version the entry was made from (src, its current
 // stamp, equals the journaled one; entries without one, from older
 // journals, are redone), and the outcome is a permanent exclusion or
-// outputs that exist with the journaled size and a decodable 224x224 JPEG
-// header.
+// outputs that exist with the journaled size and a header that decodes at
+// the build's output size.
 func (p *pipeline) stillValid(it *Item, e *Entry, src *Stamp) bool {
 	if !sameStamp(e.Src, src) {
 		return false
@@ -361,23 +363,12 @@ func (p *pipeline) stillValid(it *Item, e *Entry, src *Stamp) bool {
 	if e.Status != StatusOK || e.Seg == nil || e.Mask == nil {
 		return false
 	}
-	return validOutput(filepath.Join(p.out, filepath.FromSlash(it.DicomPath)), e.Seg.Size) &&
-		validOutput(filepath.Join(p.out, filepath.FromSlash(it.MaskPath)), e.Mask.Size)
-}
-
-// validOutput checks one output file's size and JPEG header.
-func validOutput(path string, size int64) bool {
-	f, err := os.Open(path)
-	if err != nil {
+	w, h := entryDims(e)
+	if size := cmp.Or(p.size, segment.Size); size != SizeNative && (w != size || h != size) {
 		return false
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil || st.Size() == 0 || st.Size() != size {
-		return false
-	}
-	cfg, err := jpeg.DecodeConfig(f)
-	return err == nil && cfg.Width == segment.Size && cfg.Height == segment.Size
+	return validOutput(filepath.Join(p.out, filepath.FromSlash(it.DicomPath)), e.Seg.Size, w, h) &&
+		validOutput(filepath.Join(p.out, filepath.FromSlash(it.MaskPath)), e.Mask.Size, w, h)
 }
 
 // predict runs the backend, turning a panic inside it (a bug in an

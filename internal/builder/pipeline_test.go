@@ -327,7 +327,7 @@ func TestPipelineCancelStopsCleanly(t *testing.T) {
 	}
 	for _, en := range c.Entries {
 		it := byID[en.DicomID]
-		if !validOutput(filepath.Join(e.out, it.DicomPath), en.Seg.Size) || !validOutput(filepath.Join(e.out, it.MaskPath), en.Mask.Size) {
+		if !validOutput(filepath.Join(e.out, it.DicomPath), en.Seg.Size, 224, 224) || !validOutput(filepath.Join(e.out, it.MaskPath), en.Mask.Size, 224, 224) {
 			t.Errorf("journaled %s without valid outputs", en.DicomID)
 		}
 	}

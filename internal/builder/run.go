@@ -126,7 +126,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, fmt.Errorf("MIMIC root: %w", err)
 	}
 	p := &pipeline{root: realRoot, out: o.Out, items: items, prior: prior.Latest(), backend: be, stages: factory,
-		fw: atomicWriter{}, journal: j, preWorkers: workers, postWorkers: max(1, workers/2), batch: o.Batch,
+		fw: atomicWriter{}, journal: j, size: o.Size, preWorkers: workers, postWorkers: max(1, workers/2), batch: o.Batch,
 		stats: stats, progress: newProgress(o.Progress, "build "+o.Shard.String(), len(items), start)}
 	pipeStart := time.Now()
 	runErr := p.run(ctx)
@@ -185,7 +185,7 @@ func finishShard(cat *catalog.Catalog, o *Options, jpath, shardDir string, man *
 	if o.Shard.Sharded() {
 		return nil
 	}
-	counts, err := writeDataset(o.Out, cat, out, o.Split, o.Seed)
+	counts, err := writeDataset(o.Out, cat, out, o.Split, o.Seed, o.MaskFormat)
 	if err != nil {
 		return err
 	}
@@ -224,6 +224,10 @@ func checkResumable(manPath string, o *Options, info BackendInfo) error {
 		why = fmt.Sprintf("the model changed (sha256 %.12s... then, %.12s... now)", prev.Backend.ModelSHA256, info.ModelSHA256)
 	case prev.Options.Truncated != o.Truncated || prev.Options.SizeMismatch != o.SizeMismatch:
 		why = "the --truncated or --size-mismatch policy changed"
+	case !sameOutputs(&prev.Options, o):
+		ps, pf := outputsOf(&prev.Options)
+		why = fmt.Sprintf("the outputs changed (--size %s --mask-format %s then, --size %s --mask-format %s now)",
+			SizeText(ps), pf, SizeText(o.Size), o.MaskFormat)
 	}
 	if why == "" {
 		return nil

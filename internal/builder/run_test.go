@@ -62,7 +62,7 @@ func TestRunBadInputs(t *testing.T) {
 			t.Errorf("qa row %d (%s) does not match segmented row (%s)", i, r[0], seg[i+1][0])
 		}
 		for _, p := range []string{r[3], strings.TrimSuffix(r[3], ".jpg") + "-mask.jpg"} {
-			if !validOutput(filepath.Join(out, p), fileSize(t, filepath.Join(out, p))) {
+			if !validOutput(filepath.Join(out, p), fileSize(t, filepath.Join(out, p)), 224, 224) {
 				t.Errorf("%s is not a valid 224x224 JPEG", p)
 			}
 		}

@@ -40,11 +40,16 @@ type slot struct {
 	prob   []float32   // model output, Size*Size
 	mask   *image.Gray // cleaned mask, 0/255
 	segOut *image.Gray // seg224 AND mask
-	segJPG bytes.Buffer
-	mskJPG bytes.Buffer
-	qa     QA
-	note   string
-	src    *Stamp // the original's stamp, journaled with the outcome
+	// segN is the original at the output size when that is not 224
+	// (resized, or copied at its own size), then ANDed with the mask in
+	// place; grown as needed, kept across images.
+	segN       *image.Gray
+	outW, outH int // the outputs' size
+	segJPG     bytes.Buffer
+	mskJPG     bytes.Buffer
+	qa         QA
+	note       string
+	src        *Stamp // the original's stamp, journaled with the outcome
 
 	times [nStages]time.Duration
 }
@@ -111,11 +116,12 @@ func (e *excludeError) Unwrap() error { return e.Err }
 // stages does the image work around inference. Each worker goroutine gets
 // its own instance (decoders and cleaners hold scratch buffers).
 type stages interface {
-	// Pre decodes s.data and fills s.seg224 (linear resize of the
-	// original) and s.input (model input). Bad input returns an
+	// Pre decodes s.data and fills s.seg224 or s.segN (the original at
+	// the output size), s.outW/s.outH and s.input (model input). Bad input returns an
 	// *excludeError; a recoverable problem worth recording sets s.note.
 	Pre(s *slot) error
-	// Post turns s.prob into s.mask, s.segOut, s.segJPG, s.mskJPG and s.qa.
+	// Post turns s.prob into the mask, the segmented image, their
+	// encodings s.segJPG and s.mskJPG (whatever the format) and s.qa.
 	Post(s *slot) error
 }
 

@@ -3,11 +3,13 @@ package builder
 import (
 	"errors"
 	"fmt"
+	"image"
 	"time"
 
 	"github.com/cxlseg/cxlseg/internal/imgproc"
 	"github.com/cxlseg/cxlseg/internal/maskqa"
 	"github.com/cxlseg/cxlseg/internal/preprocess"
+	"github.com/cxlseg/cxlseg/internal/rle"
 	"github.com/cxlseg/cxlseg/internal/segment"
 )
 
@@ -24,6 +26,8 @@ type imageStages struct {
 	rs      imgproc.Resizer
 	pre     *preprocess.Preprocessor
 	cleaner *imgproc.Cleaner
+	scaler  *imgproc.MaskScaler
+	maskN   *image.Gray // the mask at an output size other than 224
 	enc     *imgproc.Encoder
 	meter   *maskqa.Meter
 }
@@ -34,8 +38,9 @@ func newImageStages(o *Options) (stageFactory, string) {
 	d := imgproc.NewDecoder()
 	decoder := d.Name() + " (" + d.Why() + ")"
 	return func() (stages, error) {
+		cp := imgproc.DefaultCleanParams()
 		return &imageStages{opt: o, dec: imgproc.NewDecoder(), pre: preprocess.New(segment.Size),
-			cleaner: imgproc.NewCleaner(imgproc.DefaultCleanParams()), enc: imgproc.NewEncoder(),
+			cleaner: imgproc.NewCleaner(cp), scaler: imgproc.NewMaskScaler(cp.Threshold), enc: imgproc.NewEncoder(),
 			meter: maskqa.NewMeter(maskqa.DefaultThresholds())}, nil
 	}, decoder
 }
@@ -73,7 +78,19 @@ func (st *imageStages) Pre(s *slot) error {
 		s.addNote(fmt.Sprintf("%d-component JPEG converted to gray", c))
 	}
 	t = time.Now()
-	st.rs.Linear(s.seg224, g)
+	s.outW, s.outH = outputDims(st.opt.Size, w, h)
+	switch {
+	case st.opt.Size == segment.Size:
+		st.rs.Linear(s.seg224, g)
+	case st.opt.Size == SizeNative:
+		s.segN = sizedGray(s.segN, w, h)
+		for y := range h {
+			copy(s.segN.Pix[y*w:(y+1)*w], g.Pix[g.PixOffset(g.Rect.Min.X, g.Rect.Min.Y+y):])
+		}
+	default:
+		s.segN = sizedGray(s.segN, s.outW, s.outH)
+		st.rs.Linear(s.segN, g)
+	}
 	s.times[stResize] = time.Since(t)
 	t = time.Now()
 	err = st.pre.Apply(s.input, g)
@@ -87,13 +104,32 @@ func (st *imageStages) Pre(s *slot) error {
 func (st *imageStages) Post(s *slot) error {
 	t := time.Now()
 	st.cleaner.Clean(s.mask, s.prob)
-	imgproc.And(s.segOut, s.seg224, s.mask)
+	seg, mask := s.segOut, s.mask
+	if st.opt.Size == segment.Size {
+		imgproc.And(s.segOut, s.seg224, s.mask)
+	} else {
+		// Cleaned once at 224 (QA below measures that mask, as the
+		// estimator was fitted on it), then carried to the output size.
+		st.maskN = sizedGray(st.maskN, s.outW, s.outH)
+		st.scaler.Scale(st.maskN, s.prob, s.mask)
+		imgproc.And(s.segN, s.segN, st.maskN)
+		seg, mask = s.segN, st.maskN
+	}
 	s.times[stClean] = time.Since(t)
 	t = time.Now()
-	if err := st.enc.EncodeSegmented(&s.segJPG, s.segOut); err != nil {
+	if err := st.enc.EncodeSegmented(&s.segJPG, seg); err != nil {
 		return fmt.Errorf("encode segmented: %w", err)
 	}
-	if err := st.enc.EncodeMask(&s.mskJPG, s.mask); err != nil {
+	var err error
+	switch st.opt.MaskFormat {
+	case MaskPNG:
+		err = st.enc.EncodeMaskPNG(&s.mskJPG, mask)
+	case MaskRLE:
+		s.mskJPG.Write(rle.Encode(s.mskJPG.AvailableBuffer(), mask.Pix))
+	default:
+		err = st.enc.EncodeMask(&s.mskJPG, mask)
+	}
+	if err != nil {
 		return fmt.Errorf("encode mask: %w", err)
 	}
 	s.times[stEncode] = time.Since(t)
@@ -102,4 +138,14 @@ func (st *imageStages) Post(s *slot) error {
 	s.qa = qaOf(&r)
 	s.times[stQA] = time.Since(t)
 	return nil
+}
+
+// sizedGray returns g resized to w x h with a tight stride, reusing its
+// pixels when they are large enough.
+func sizedGray(g *image.Gray, w, h int) *image.Gray {
+	if g != nil && cap(g.Pix) >= w*h {
+		*g = image.Gray{Pix: g.Pix[:w*h], Stride: w, Rect: image.Rect(0, 0, w, h)}
+		return g
+	}
+	return image.NewGray(image.Rect(0, 0, w, h))
 }

@@ -37,6 +37,8 @@ func runBuild(env *Env, args []string) error {
 	fs.StringVar(&shard, "shard", "", "process shard i of N (i/N); also JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID")
 	fs.IntVar(&shards, "shards", 0, "shard count N when the index comes from the environment")
 	fs.BoolVar(&o.NoResume, "no-resume", false, "ignore the journal of an earlier run and redo every image")
+	size := fs.String("size", builder.SizeText(o.Size), "side of the mask and segmented image: 224 (CXLSeg), another side such as 512 or 1024, or native (each original's size)")
+	fs.StringVar(&o.MaskFormat, "mask-format", o.MaskFormat, "masks as jpeg (CXLSeg), png (lossless) or rle (no files: CheXmask-style RLE in CXLSeg-mask.csv)")
 	quiet := fs.Bool("quiet", false, "no progress display")
 	cpuprofile := fs.String("cpuprofile", "", "write a Go CPU profile to this file (for performance work)")
 	if err := parseFlags(fs, args); err != nil {
@@ -62,6 +64,16 @@ func runBuild(env *Env, args []string) error {
 	}
 	if o.Batch < 1 {
 		return fmt.Errorf("%w: --batch %d: want 1..%d", errUsage, o.Batch, builder.MaxBatch)
+	}
+	n, err := builder.ParseSize(*size)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	o.Size = n
+	switch o.MaskFormat {
+	case builder.MaskJPEG, builder.MaskPNG, builder.MaskRLE:
+	default:
+		return fmt.Errorf("%w: --mask-format %q: want jpeg, png or rle", errUsage, o.MaskFormat)
 	}
 	o.Views = splitList(views)
 	o.Backend, o.ORTLib, o.CUDA = bc.Kind, bc.ORTLib, bc.CUDA

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
+	"strconv"
 
 	"github.com/cxlseg/cxlseg/internal/catalog"
 	"github.com/cxlseg/cxlseg/internal/chexpert"
 	"github.com/cxlseg/cxlseg/internal/mimic"
+	"github.com/cxlseg/cxlseg/internal/rle"
 )
 
 // File names of a built dataset, defined once here: the build writes them
@@ -25,10 +27,19 @@ const (
 	StateDir = "shards"
 )
 
+// Columns of CXLSeg-mask.csv when masks are run-length encoded (named as
+// in CheXmask's CSVs, whose organ columns hold the same encoding).
+const (
+	MaskRLEColumn    = "Lungs"
+	MaskHeightColumn = "Height"
+	MaskWidthColumn  = "Width"
+)
+
 // Headers of the fixed-schema CSVs.
 var (
 	splitHeader      = []string{"dicom_id", "subject_id", "study_id", "split"}
 	maskHeader       = []string{"dicom_id", "subject_id", "study_id", "DicomPath"}
+	maskRLEHeader    = []string{"dicom_id", "subject_id", "study_id", MaskRLEColumn, MaskHeightColumn, MaskWidthColumn}
 	exclusionsHeader = []string{"dicom_id", "subject_id", "study_id", "reason", "detail"}
 )
 
@@ -42,6 +53,12 @@ type Dataset struct {
 	LabelNames []string
 	Records    []catalog.Record
 	Exclusions []catalog.Exclusion
+	// MaskRLE, when set, makes CXLSeg-mask.csv carry each record's mask
+	// as a CheXmask-style run-length string (columns Lungs, Height, Width;
+	// see package rle) instead of the mask file's DicomPath. It is called
+	// with an index into Records, once per record, while the file is
+	// written, so the strings need not all be in memory.
+	MaskRLE func(i int) (rle.Mask, error)
 }
 
 // FromCatalog returns the dataset of a whole catalog.
@@ -61,7 +78,11 @@ func WriteAll(dir string, d Dataset) error {
 	if err := WriteSegmented(filepath.Join(dir, SegmentedFile), d.LabelNames, d.Records, order); err != nil {
 		return err
 	}
-	if err := WriteMask(filepath.Join(dir, MaskFile), d.Records, order); err != nil {
+	if d.MaskRLE != nil {
+		if err := WriteMaskRLE(filepath.Join(dir, MaskFile), d.Records, order, d.MaskRLE); err != nil {
+			return err
+		}
+	} else if err := WriteMask(filepath.Join(dir, MaskFile), d.Records, order); err != nil {
 		return err
 	}
 	return WriteExclusions(filepath.Join(dir, ExclusionsFile), d.Exclusions)
@@ -207,6 +228,34 @@ func WriteMask(path string, rs []catalog.Record, order []int) error {
 				}
 			}
 			row[0], row[1], row[2], row[3] = r.DicomID, r.SubjectID, r.StudyID, mask
+			if err := w.Write(row); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// WriteMaskRLE writes CXLSeg-mask.csv for masks stored as run-length
+// strings: ids, then the CheXmask columns Lungs (the RLE of both lungs),
+// Height and Width. mask returns record i's mask.
+func WriteMaskRLE(path string, rs []catalog.Record, order []int, mask func(i int) (rle.Mask, error)) error {
+	if order == nil {
+		order = recordOrder(rs)
+	}
+	return writeAtomic(path, func(w *csv.Writer) error {
+		if err := w.Write(maskRLEHeader); err != nil {
+			return err
+		}
+		row := make([]string, len(maskRLEHeader))
+		for _, i := range order {
+			r := &rs[i]
+			m, err := mask(i)
+			if err != nil {
+				return err
+			}
+			row[0], row[1], row[2] = r.DicomID, r.SubjectID, r.StudyID
+			row[3], row[4], row[5] = m.Counts, strconv.Itoa(m.Height), strconv.Itoa(m.Width)
 			if err := w.Write(row); err != nil {
 				return err
 			}

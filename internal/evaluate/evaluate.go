@@ -7,7 +7,13 @@
 //   - orig/raw: probabilities upsampled bilinearly to the mask's own
 //     resolution, then > 0.5, against the mask file itself;
 //   - orig/clean: the cleaned 224 mask upsampled the same way (as 0/1
-//     values, thresholded at one half) against the mask file.
+//     values, thresholded at one half) against the mask file: what a
+//     224x224 build output gives at the original's resolution;
+//   - orig/512: the mask `cxlseg build --size 512` writes
+//     (imgproc.MaskScaler to 512x512), brought to the mask's resolution
+//     like orig/clean, against the mask file;
+//   - orig/native: the mask `cxlseg build --size native` writes
+//     (imgproc.MaskScaler straight to the mask's own size).
 //
 // Results are kept per image (WriteCSV) and summarised per split, per
 // source and per source within each split (Summaries, WriteJSON, Table).
@@ -28,8 +34,8 @@ import (
 	"github.com/cxlseg/cxlseg/internal/segment"
 )
 
-// Variants names the four scorings, in the order of Row.Scores.
-var Variants = [4]string{"224/raw", "224/clean", "orig/raw", "orig/clean"}
+// Variants names the scorings, in the order of Row.Scores.
+var Variants = [6]string{"224/raw", "224/clean", "orig/raw", "orig/clean", "orig/512", "orig/native"}
 
 // Options configures a run.
 type Options struct {
@@ -48,7 +54,7 @@ type Row struct {
 	Item lungdata.Item
 	// Width and Height are the mask file's size (the "orig" resolution).
 	Width, Height int
-	Scores        [4]metrics.Score // indexed like Variants
+	Scores        [len(Variants)]metrics.Score // indexed like Variants
 	// QA is the product's quality measurement of the cleaned 224 mask
 	// (features and estimated Dice, as CXLSeg-qa.csv has them).
 	QA maskqa.Result
@@ -87,6 +93,11 @@ func Run(ctx context.Context, items []lungdata.Item, opts Options) (*Result, err
 		clean01 = make([]float32, n)
 		up      []float32 // at the mask's resolution, grown as needed
 		upBin   []uint8
+		fr      imgproc.FloatResizer
+		scaler  = imgproc.NewMaskScaler(opts.Clean.Threshold)
+		out512  = image.NewGray(image.Rect(0, 0, 512, 512))
+		f512    = make([]float32, 512*512)
+		native  image.Gray
 	)
 	res := &Result{Backend: be.Name(), Clean: opts.Clean.String(), Rows: make([]Row, 0, len(items))}
 	start := time.Now()
@@ -137,7 +148,7 @@ func Run(ctx context.Context, items []lungdata.Item, opts Options) (*Result, err
 				up, upBin = make([]float32, w*h), make([]uint8, w*h)
 			}
 			up, upBin := up[:w*h], upBin[:w*h]
-			resizeBilinear(up, w, h, p, size, size)
+			fr.Resize(up, w, h, p, size, size)
 			thresholdTo(upBin, up)
 			if row.Scores[2], err = score(upBin, origTruth, hd); err != nil {
 				return nil, err
@@ -145,9 +156,26 @@ func Run(ctx context.Context, items []lungdata.Item, opts Options) (*Result, err
 			for i, v := range clean.Pix {
 				clean01[i] = float32(v) / 255
 			}
-			resizeBilinear(up, w, h, clean01, size, size)
+			fr.Resize(up, w, h, clean01, size, size)
 			thresholdTo(upBin, up)
 			if row.Scores[3], err = score(upBin, origTruth, hd); err != nil {
+				return nil, err
+			}
+			scaler.Scale(out512, p, clean)
+			for i, v := range out512.Pix {
+				f512[i] = float32(v) / 255
+			}
+			fr.Resize(up, w, h, f512, 512, 512)
+			thresholdTo(upBin, up)
+			if row.Scores[4], err = score(upBin, origTruth, hd); err != nil {
+				return nil, err
+			}
+			native = image.Gray{Pix: upBin, Stride: w, Rect: image.Rect(0, 0, w, h)}
+			scaler.Scale(&native, p, clean)
+			for i, v := range upBin {
+				upBin[i] = v / 255
+			}
+			if row.Scores[5], err = score(upBin, origTruth, hd); err != nil {
 				return nil, err
 			}
 			res.Rows = append(res.Rows, row)

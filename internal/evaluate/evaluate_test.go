@@ -2,13 +2,11 @@ package evaluate
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"image"
 	"image/png"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,7 +14,6 @@ import (
 	"github.com/cxlseg/cxlseg/internal/imgproc"
 	"github.com/cxlseg/cxlseg/internal/lungdata"
 	"github.com/cxlseg/cxlseg/internal/preprocess"
-	"github.com/cxlseg/cxlseg/internal/testenv"
 )
 
 // fixedBackend returns the same probability map for every image.
@@ -165,55 +162,5 @@ func TestPerfectAndEmptyPredictions(t *testing.T) {
 	res.Table(&tab)
 	if !strings.Contains(tab.String(), "test/a") {
 		t.Errorf("table:\n%s", tab.String())
-	}
-}
-
-func TestResizeBilinearHand(t *testing.T) {
-	dst := make([]float32, 4)
-	resizeBilinear(dst, 4, 1, []float32{0, 1}, 2, 1)
-	want := []float32{0, 0.25, 0.75, 1}
-	for i := range want {
-		if dst[i] != want[i] {
-			t.Fatalf("got %v, want %v", dst, want)
-		}
-	}
-	same := make([]float32, 6)
-	src := []float32{1, 2, 3, 4, 5, 6}
-	resizeBilinear(same, 3, 2, src, 3, 2)
-	for i := range src {
-		if same[i] != src[i] {
-			t.Fatalf("identity: got %v", same)
-		}
-	}
-}
-
-// TestResizeBilinearMatchesOpenCV compares with cv2.resize INTER_LINEAR on
-// float32 when Debian's python3-opencv is available.
-func TestResizeBilinearMatchesOpenCV(t *testing.T) {
-	py := testenv.Python(t, "cv2", "numpy")
-	const sw, sh, dw, dh = 7, 5, 23, 17
-	src := make([]float32, sw*sh)
-	for i := range src {
-		src[i] = float32(math.Sin(float64(i)*1.3)*0.5 + 0.5)
-	}
-	var in bytes.Buffer
-	binary.Write(&in, binary.LittleEndian, src)
-	cmd := exec.Command(py, "-c", `
-import sys, numpy as np, cv2
-a = np.frombuffer(sys.stdin.buffer.read(), '<f4').reshape(5, 7)
-sys.stdout.buffer.write(cv2.resize(a, (23, 17), interpolation=cv2.INTER_LINEAR).astype('<f4').tobytes())`)
-	cmd.Stdin = &in
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := make([]float32, dw*dh)
-	binary.Read(bytes.NewReader(out), binary.LittleEndian, want)
-	got := make([]float32, dw*dh)
-	resizeBilinear(got, dw, dh, src, sw, sh)
-	for i := range want {
-		if math.Abs(float64(got[i]-want[i])) > 1e-5 {
-			t.Fatalf("pixel %d: %v, OpenCV %v", i, got[i], want[i])
-		}
 	}
 }

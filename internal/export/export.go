@@ -13,6 +13,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/cxlseg/cxlseg/dataset"
 	"github.com/cxlseg/cxlseg/internal/atomicfile"
@@ -79,7 +80,7 @@ func Write(ds *dataset.Dataset, outDir string, opt Options) (*Info, error) {
 		return nil, fmt.Errorf("export: %w", err)
 	}
 	info := &Info{Tool: "cxlseg", Version: version.Version, Source: ds.Dir(), Task: opt.Task,
-		AbsolutePaths: opt.AbsolutePaths, MinEstDice: opt.MinEstDice, Columns: Columns(opt.Task), Rows: map[string]int{}}
+		AbsolutePaths: opt.AbsolutePaths, MinEstDice: opt.MinEstDice, Columns: ColumnsFor(opt.Task, ds.MaskFormat()), Rows: map[string]int{}}
 	if opt.MinEstDice > 0 {
 		info.Dropped = map[string]int{}
 	}
@@ -111,12 +112,22 @@ func Write(ds *dataset.Dataset, outDir string, opt Options) (*Info, error) {
 	return info, err
 }
 
-// Columns returns the header of a task's CSVs.
-func Columns(t Task) []string {
+// Columns returns the header of a task's CSVs for datasets with mask
+// files. See ColumnsFor.
+func Columns(t Task) []string { return ColumnsFor(t, dataset.MaskJPEG) }
+
+// ColumnsFor returns the header of a task's CSVs for a dataset whose masks
+// are stored in maskFormat: a segmentation export of run-length encoded
+// masks (no mask files) carries the CheXmask columns Lungs, Height and
+// Width instead of DicomPathMask.
+func ColumnsFor(t Task, maskFormat string) []string {
 	switch t {
 	case Classification:
 		return append([]string{"DicomPath"}, dataset.LabelNames()...)
 	case Segmentation:
+		if maskFormat == dataset.MaskRLE {
+			return []string{"DicomPath", "Lungs", "Height", "Width"}
+		}
 		return []string{"DicomPath", "DicomPathMask"}
 	case ReportGeneration:
 		return []string{"DicomPath", "Reports"}
@@ -128,10 +139,11 @@ func Columns(t Task) []string {
 // the number of images MinEstDice dropped.
 func writeSplit(w io.Writer, ds *dataset.Dataset, s dataset.Split, opt Options) (n, dropped int, err error) {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(Columns(opt.Task)); err != nil {
+	cols := ColumnsFor(opt.Task, ds.MaskFormat())
+	if err := cw.Write(cols); err != nil {
 		return 0, 0, err
 	}
-	row := make([]string, len(Columns(opt.Task)))
+	row := make([]string, len(cols))
 	for r := range ds.Records(s) {
 		if opt.MinEstDice > 0 && r.QA.EstDice < opt.MinEstDice {
 			dropped++
@@ -149,6 +161,13 @@ func writeSplit(w io.Writer, ds *dataset.Dataset, s dataset.Split, opt Options) 
 			}
 		case Segmentation:
 			row[1] = mask
+			if ds.MaskFormat() == dataset.MaskRLE {
+				counts, w, h, _, err := r.MaskRLE()
+				if err != nil {
+					return n, dropped, err
+				}
+				row[1], row[2], row[3] = counts, strconv.Itoa(h), strconv.Itoa(w)
+			}
 		case ReportGeneration:
 			row[1] = r.Report
 		}

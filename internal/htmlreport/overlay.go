@@ -22,19 +22,6 @@ func dataURI(mime string, b []byte) template.URL {
 	return template.URL("data:" + mime + ";base64," + base64.StdEncoding.EncodeToString(b))
 }
 
-// loadMask decodes a mask JPEG to gray.
-func loadMask(path string) (*image.Gray, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	m, err := jpeg.Decode(bytes.NewReader(b))
-	if err != nil {
-		return nil, fmt.Errorf("decode %s: %w", path, err)
-	}
-	return toGray(m), nil
-}
-
 // toGray converts any decoded image to 8-bit gray (a copy-free return for
 // images that already are).
 func toGray(m image.Image) *image.Gray {
@@ -107,7 +94,13 @@ func baseImage(segPath, rel, mimicRoot string, size image.Rectangle) ([]byte, st
 	}
 	// Decode once so that a corrupt file is reported here rather than
 	// shown as a broken image.
-	if _, err := jpeg.Decode(bytes.NewReader(b)); err != nil {
+	cfg, err := jpeg.DecodeConfig(bytes.NewReader(b))
+	if err == nil && (cfg.Width != size.Dx() || cfg.Height != size.Dy()) {
+		b, err = shrinkJPEG(b, size) // larger than a tile
+	} else if err == nil {
+		_, err = jpeg.Decode(bytes.NewReader(b))
+	}
+	if err != nil {
 		return nil, "", fmt.Errorf("decode %s: %w", segPath, err)
 	}
 	return b, "segmented", nil
@@ -143,4 +136,41 @@ func shrinkJPEG(b []byte, size image.Rectangle) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// tileSide is the largest side of a contact-sheet tile, in pixels.
+const tileSide = 224
+
+// fitMask returns m, or m reduced to fit a side x side box with its aspect
+// ratio kept: each output pixel is lung when at least half the source
+// pixels it covers are.
+func fitMask(m *image.Gray, side int) *image.Gray {
+	w, h := m.Rect.Dx(), m.Rect.Dy()
+	if w <= side && h <= side {
+		return m
+	}
+	dw, dh := side, max(1, h*side/w)
+	if h > w {
+		dw, dh = max(1, w*side/h), side
+	}
+	dst := image.NewGray(image.Rect(0, 0, dw, dh))
+	for y := range dh {
+		y0, y1 := y*h/dh, max((y+1)*h/dh, y*h/dh+1)
+		for x := range dw {
+			x0, x1 := x*w/dw, max((x+1)*w/dw, x*w/dw+1)
+			fg := 0
+			for yy := y0; yy < y1; yy++ {
+				row := m.Pix[m.PixOffset(m.Rect.Min.X, m.Rect.Min.Y+yy):]
+				for xx := x0; xx < x1; xx++ {
+					if row[xx] >= 128 {
+						fg++
+					}
+				}
+			}
+			if 2*fg >= (y1-y0)*(x1-x0) {
+				dst.Pix[y*dst.Stride+x] = 255
+			}
+		}
+	}
+	return dst
 }

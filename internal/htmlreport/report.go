@@ -62,6 +62,7 @@ type Summary struct {
 type tile struct {
 	DicomID, Split, Rel string
 	Image, Contour      template.URL
+	W, H                int // display size: the mask's, reduced to fit tileSide
 	Problem             string
 	HasQA               bool
 	FG, Prob, LR, Est   float64
@@ -207,21 +208,25 @@ func makeTiles(recs []dataset.Record, mimicRoot string, sum *Summary) []tile {
 	return tiles
 }
 
-// loadTile fills the two data: URIs of a tile.
+// loadTile fills the two data: URIs of a tile. Masks larger than a tile
+// (builds with --size 512 or native) are reduced to fit it, and the image
+// under them with them, so the page stays small whatever the output size.
 func loadTile(t *tile, r dataset.Record, mimicRoot string) error {
-	mask, err := loadMask(r.MaskPath)
+	mask, err := r.LoadMask()
 	if err != nil {
 		return err
 	}
+	mask = fitMask(mask, tileSide)
 	base, _, err := baseImage(r.ImagePath, r.ImageRel, mimicRoot, mask.Bounds())
 	if err != nil {
 		return err
 	}
 	c, _, err := contourPNG(mask)
 	if err != nil {
-		return fmt.Errorf("contour of %s: %w", r.MaskPath, err)
+		return fmt.Errorf("contour of %s: %w", r.DicomID, err)
 	}
 	t.Image, t.Contour = dataURI("image/jpeg", base), dataURI("image/png", c)
+	t.W, t.H = mask.Rect.Dx(), mask.Rect.Dy()
 	return nil
 }
 

@@ -34,7 +34,7 @@ svg.hist text { font-size: 11px; fill: #333; }
 .sheet { display: grid; grid-template-columns: repeat(auto-fill, 226px); gap: 10px; }
 .tile { background: #fff; border: 1px solid #d5dae3; width: 224px; }
 .tile .ov { position: relative; width: 224px; height: 224px; background: #000; }
-.tile .ov img { position: absolute; left: 0; top: 0; width: 224px; height: 224px; }
+.tile .ov img { position: absolute; left: 0; top: 0; }
 .tile .ov img.contour { image-rendering: pixelated; }
 .tile figcaption { font-size: 11.5px; padding: 3px 5px; line-height: 1.3; }
 .tile .id { word-break: break-all; }
@@ -110,7 +110,7 @@ pre { background: #fff; border: 1px solid #d5dae3; padding: 8px; overflow: auto;
 </main>
 </body>
 </html>
-{{define "tile"}}<figure class="tile"><div class="ov">{{if .Problem}}<div class="problem">{{.Problem}}</div>{{else}}<img src="{{.Image}}" alt="{{.DicomID}}" width="224" height="224"><img class="contour" src="{{.Contour}}" alt="" width="224" height="224">{{end}}</div><figcaption title="{{.Rel}}"><span class="id">{{.DicomID}}</span><br>{{.Split}}{{if .HasQA}} &middot; fg {{printf "%.3f" .FG}} &middot; p {{printf "%.3f" .Prob}} &middot; L/R {{num .LR}}{{if eq .Est .Est}} &middot; est {{printf "%.3f" .Est}}{{end}}{{end}}{{if .Flags}}<br>{{range .Flags}}<span class="flag">{{.}}</span>{{end}}{{end}}</figcaption></figure>{{end}}
+{{define "tile"}}<figure class="tile"><div class="ov">{{if .Problem}}<div class="problem">{{.Problem}}</div>{{else}}<img src="{{.Image}}" alt="{{.DicomID}}" width="{{.W}}" height="{{.H}}"><img class="contour" src="{{.Contour}}" alt="" width="{{.W}}" height="{{.H}}">{{end}}</div><figcaption title="{{.Rel}}"><span class="id">{{.DicomID}}</span><br>{{.Split}}{{if .HasQA}} &middot; fg {{printf "%.3f" .FG}} &middot; p {{printf "%.3f" .Prob}} &middot; L/R {{num .LR}}{{if eq .Est .Est}} &middot; est {{printf "%.3f" .Est}}{{end}}{{end}}{{if .Flags}}<br>{{range .Flags}}<span class="flag">{{.}}</span>{{end}}{{end}}</figcaption></figure>{{end}}
 `
 
 // parseTemplate compiles the page with its helper functions.
