@@ -15,41 +15,51 @@ import (
 )
 
 func TestShardsMergeEqualsSingleRun(t *testing.T) {
-	dir := t.TempDir()
-	root := filepath.Join(dir, "mimic")
+	root := filepath.Join(t.TempDir(), "mimic")
 	writeMiniMimic(t, root, 20, map[int]string{2: kindNoReport, 6: kindCorrupt, 11: kindLateral})
-	single, sharded := filepath.Join(dir, "single"), filepath.Join(dir, "sharded")
-	if _, err := Run(context.Background(), testOptions(root, single, 0)); err != nil {
-		t.Fatal(err)
-	}
-	const n = 3
-	total := 0
-	for i := range n {
-		if i == n-1 {
-			// Before the last shard ran, the merge names it.
-			_, err := Merge(context.Background(), MergeOptions{Out: sharded})
-			if err == nil || !strings.Contains(err.Error(), "2/3") {
-				t.Fatalf("merge with a shard missing: %v", err)
+	for _, c := range []struct {
+		size   int
+		format string
+	}{{224, MaskJPEG}, {SizeNative, MaskRLE}} {
+		t.Run(SizeText(c.size)+"-"+c.format, func(t *testing.T) {
+			dir := t.TempDir()
+			single, sharded := filepath.Join(dir, "single"), filepath.Join(dir, "sharded")
+			o := testOptions(root, single, 0)
+			o.Size, o.MaskFormat = c.size, c.format
+			if _, err := Run(context.Background(), o); err != nil {
+				t.Fatal(err)
 			}
-		}
-		o := testOptions(root, sharded, 0)
-		o.Shard = Shard{Index: i, Count: n}
-		res, err := Run(context.Background(), o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Dataset != nil {
-			t.Error("a shard wrote the final dataset")
-		}
-		total += res.Stats.Selected
+			const n = 3
+			total := 0
+			for i := range n {
+				if i == n-1 {
+					// Before the last shard ran, the merge names it.
+					_, err := Merge(context.Background(), MergeOptions{Out: sharded})
+					if err == nil || !strings.Contains(err.Error(), "2/3") {
+						t.Fatalf("merge with a shard missing: %v", err)
+					}
+				}
+				o := testOptions(root, sharded, 0)
+				o.Size, o.MaskFormat = c.size, c.format
+				o.Shard = Shard{Index: i, Count: n}
+				res, err := Run(context.Background(), o)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.Dataset != nil {
+					t.Error("a shard wrote the final dataset")
+				}
+				total += res.Stats.Selected
+			}
+			if total != 18 {
+				t.Errorf("shards hold %d images, want 18 selected", total)
+			}
+			if _, err := Merge(context.Background(), MergeOptions{Out: sharded}); err != nil {
+				t.Fatal(err)
+			}
+			compareTrees(t, single, sharded)
+		})
 	}
-	if total != 18 {
-		t.Errorf("shards hold %d images, want 18 selected", total)
-	}
-	if _, err := Merge(context.Background(), MergeOptions{Out: sharded}); err != nil {
-		t.Fatal(err)
-	}
-	compareTrees(t, single, sharded)
 }
 
 func TestMergeDetectsMissingAndMisplaced(t *testing.T) {

@@ -3,6 +3,7 @@ package builder
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"image"
 	"os"
@@ -13,6 +14,8 @@ import (
 	"testing"
 
 	"github.com/cxlseg/cxlseg/dataset"
+	"github.com/cxlseg/cxlseg/internal/export"
+	"github.com/cxlseg/cxlseg/internal/htmlreport"
 	"github.com/cxlseg/cxlseg/internal/testenv"
 )
 
@@ -183,4 +186,56 @@ func lungPixels(m *image.Gray) int {
 		}
 	}
 	return n
+}
+
+// TestReportAndExportAtAnySize draws the HTML report of native-size and
+// 512 builds (tiles reduced to fit, page small) and exports an RLE
+// dataset for segmentation (the CheXmask columns instead of mask paths).
+func TestReportAndExportAtAnySize(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "mimic")
+	writeMiniMimic(t, root, 4, nil)
+	for _, c := range []struct {
+		size   int
+		format string
+	}{{SizeNative, MaskRLE}, {512, MaskPNG}} {
+		out, ds := buildOutputs(t, root, c.size, c.format)
+		page := filepath.Join(out, "report.html")
+		sum, err := htmlreport.Write(ds, page, htmlreport.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Tiles == 0 || len(sum.Problems) > 0 {
+			t.Errorf("%s %s: %d tiles, problems %v", SizeText(c.size), c.format, sum.Tiles, sum.Problems)
+		}
+		html, _ := os.ReadFile(page)
+		if bytes.Contains(html, []byte(`width="512"`)) || bytes.Contains(html, []byte(`width="288"`)) {
+			t.Errorf("%s: tiles drawn at the output size, not reduced", SizeText(c.size))
+		}
+		if c.format != MaskRLE {
+			continue
+		}
+		expDir := filepath.Join(out, "export")
+		if _, err := export.Write(ds, expDir, export.Options{Task: export.Segmentation}); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(filepath.Join(expDir, "train.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) < 2 || strings.Join(rows[0], ",") != "DicomPath,Lungs,Height,Width" {
+			t.Fatalf("segmentation export of an RLE dataset: %q", rows)
+		}
+		r, _ := ds.Lookup(strings.TrimSuffix(filepath.Base(rows[1][0]), ".jpg"))
+		m, err := r.LoadMask()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := dataset.DecodeRLE(rows[1][1], miniW, miniH); err != nil || !bytes.Equal(got.Pix, m.Pix) || rows[1][2] != fmt.Sprint(miniH) {
+			t.Errorf("exported RLE row %q does not decode to the dataset's mask: %v", rows[1][2:], err)
+		}
+	}
 }
