@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -146,20 +145,12 @@ func TestResumeRefusesOtherOutputs(t *testing.T) {
 // TestPythonRLESnippet runs docs/python.md's CheXmask-style decoder on a
 // real RLE build and checks it reads every mask as package dataset does.
 func TestPythonRLESnippet(t *testing.T) {
-	doc, err := os.ReadFile("../../docs/python.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	re := regexp.MustCompile("(?s)<!-- snippet:rle -->\\s*```python\\n(.*?)```\\s*<!-- /snippet:rle -->")
-	sn := re.FindSubmatch(doc)
-	if sn == nil {
-		t.Fatal("docs/python.md: no python snippet between <!-- snippet:rle --> markers")
-	}
+	code := testenv.DocSnippet(t, "../../docs/python.md", "rle")
 	python := testenv.Python(t, "numpy", "pandas")
 	root := filepath.Join(t.TempDir(), "mimic")
 	writeMiniMimic(t, root, 3, nil)
 	out, ds := buildOutputs(t, root, SizeNative, MaskRLE)
-	cmd := exec.Command(python, "-c", string(sn[1]))
+	cmd := exec.Command(python, "-c", code)
 	cmd.Env = append(os.Environ(), "CXLSEG_DATA="+out)
 	got, err := cmd.CombinedOutput()
 	if err != nil {

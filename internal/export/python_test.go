@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -19,18 +18,6 @@ import (
 // docPath is the README snippet the Python test runs.
 const docPath = "../../docs/python.md"
 
-// snippet extracts the fenced code between <!-- snippet:NAME --> and
-// <!-- /snippet:NAME --> in the doc, so the doc and the test cannot drift.
-func snippet(t *testing.T, doc, name string) string {
-	t.Helper()
-	re := regexp.MustCompile("(?s)<!-- snippet:" + regexp.QuoteMeta(name) + " -->\\s*```python\\n(.*?)```\\s*<!-- /snippet:" + regexp.QuoteMeta(name) + " -->")
-	m := re.FindStringSubmatch(doc)
-	if m == nil {
-		t.Fatalf("%s: no python snippet %q between markers", docPath, name)
-	}
-	return m[1]
-}
-
 // hasTorch says whether python has torch, found without importing it
 // (importing torch takes seconds).
 func hasTorch(python string) bool {
@@ -42,13 +29,8 @@ func hasTorch(python string) bool {
 // TestPythonSnippet runs docs/python.md's snippets with /usr/bin/python3
 // against exports of the fake dataset and checks what they print.
 func TestPythonSnippet(t *testing.T) {
-	b, err := os.ReadFile(docPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc := string(b)
-	load := snippet(t, doc, "load")
-	torch := snippet(t, doc, "torch")
+	load := testenv.DocSnippet(t, docPath, "load")
+	torch := testenv.DocSnippet(t, docPath, "torch")
 	python := testenv.Python(t, "numpy", "pandas", "PIL")
 	withTorch := hasTorch(python)
 	code := load
