@@ -9,6 +9,11 @@
 // position, so files whose label columns come in another order read the
 // same. Images are not decoded until Record.LoadImage or LoadMask.
 //
+// Masks may be JPEG files (CXLSeg's format), PNG files or, for builds with
+// --mask-format rle, CheXmask-style run-length strings in CXLSeg-mask.csv
+// (Dataset.MaskFormat); LoadMask reads all three, and RLE strings are read
+// from the file when asked for, not held in memory.
+//
 //	ds, err := dataset.Open("/data/cxlseg")
 //	for r := range ds.Records(dataset.Train) {
 //		eff, _ := r.Labels.Get("Pleural Effusion")

@@ -11,7 +11,7 @@ import (
 
 // QA holds the per-mask quality measures of one image, as written to
 // CXLSeg-qa.csv by the build. Areas and boxes are in pixels of the 224x224
-// mask.
+// mask the build measures, whatever its output size (--size).
 type QA struct {
 	MeanProb   float64 // mean model probability inside the mask
 	FGFraction float64 // mask foreground fraction, 0..1
