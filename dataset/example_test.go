@@ -64,3 +64,24 @@ func ExampleRecord_Meta() {
 	fmt.Println(view, r.QA.Flags, r.QA.HasFlag(dataset.FlagLowQuality), r.QA.EstDice)
 	// Output: AP [low_confidence implausible_area low_quality] true 0.86
 }
+
+// Masks of a dataset built with --mask-format rle are CheXmask-style
+// run-length strings; DecodeRLE turns one into an image, and EncodeRLE is
+// its inverse.
+func ExampleDecodeRLE() {
+	// A 4x3 mask: pixels 2-3 of the first row and the first two of the
+	// third (pixels 9-10 counting row by row from 1).
+	m, err := dataset.DecodeRLE("2 2 9 2", 4, 3)
+	if err != nil {
+		panic(err)
+	}
+	for y := range 3 {
+		fmt.Println(m.Pix[y*4 : y*4+4])
+	}
+	fmt.Println(dataset.EncodeRLE(m))
+	// Output:
+	// [0 255 255 0]
+	// [0 0 0 0]
+	// [255 255 0 0]
+	// 2 2 9 2
+}

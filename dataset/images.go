@@ -18,12 +18,12 @@ func (r *Record) LoadImage() (*image.Gray, error) { return loadGray(r.ImagePath)
 // mask format. JPEG masks (CXLSeg's) hold values near, not exactly, 0 and
 // 255: threshold at 128. PNG and RLE masks are exactly 0 and 255.
 func (r *Record) LoadMask() (*image.Gray, error) {
-	counts, w, h, ok, err := r.MaskRLE()
+	rm, ok, err := r.MaskRLE()
 	if err != nil {
 		return nil, err
 	}
 	if ok {
-		m, err := DecodeRLE(counts, w, h)
+		m, err := rm.Decode()
 		if err != nil {
 			return nil, fmt.Errorf("mask of %s: %w", r.DicomID, err)
 		}

@@ -157,12 +157,23 @@ func EncodeRLE(m *image.Gray) string {
 	return string(rle.Encode(nil, pix))
 }
 
-// MaskRLE returns the run-length string and size of the record's mask in
-// a dataset built with --mask-format rle (ok false in other formats).
-func (r *Record) MaskRLE() (counts string, width, height int, ok bool, err error) {
+// RLE is a run-length encoded mask as CXLSeg-mask.csv stores it with
+// --mask-format rle: the Lungs, Width and Height columns.
+type RLE struct {
+	Counts        string // "start length ..." (see DecodeRLE)
+	Width, Height int
+}
+
+// Decode returns the mask as 0/255 gray.
+func (m RLE) Decode() (*image.Gray, error) { return DecodeRLE(m.Counts, m.Width, m.Height) }
+
+// MaskRLE returns the record's mask as stored in a dataset built with
+// --mask-format rle, read from CXLSeg-mask.csv; ok is false in datasets
+// with mask files.
+func (r *Record) MaskRLE() (m RLE, ok bool, err error) {
 	if r.masks == nil || r.masks.format != MaskRLE {
-		return "", 0, 0, false, nil
+		return RLE{}, false, nil
 	}
-	counts, err = r.masks.readRLE(r.DicomID, r.mask.off)
-	return counts, r.mask.width, r.mask.height, true, err
+	counts, err := r.masks.readRLE(r.DicomID, r.mask.off)
+	return RLE{Counts: counts, Width: r.mask.width, Height: r.mask.height}, true, err
 }

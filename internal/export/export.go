@@ -162,11 +162,11 @@ func writeSplit(w io.Writer, ds *dataset.Dataset, s dataset.Split, opt Options) 
 		case Segmentation:
 			row[1] = mask
 			if ds.MaskFormat() == dataset.MaskRLE {
-				counts, w, h, _, err := r.MaskRLE()
+				m, _, err := r.MaskRLE()
 				if err != nil {
 					return n, dropped, err
 				}
-				row[1], row[2], row[3] = counts, strconv.Itoa(h), strconv.Itoa(w)
+				row[1], row[2], row[3] = m.Counts, strconv.Itoa(m.Height), strconv.Itoa(m.Width)
 			}
 		case ReportGeneration:
 			row[1] = r.Report
