@@ -4,9 +4,16 @@
 // when its library loads, several times faster on CPU, and the native
 // engine otherwise; Open always says which it chose and why, so logs and
 // manifests record it.
+//
+// ONNX Runtime runs the network in fp32 or int8 (Config.Precision,
+// precision.go): the int8 graph (onnx.Quantize) needs activation ranges
+// measured on real images (Calibrate), shipped for the embedded weights
+// (weights.CalibrationFile) and measured with --calibrate for others.
 package backend
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -56,6 +63,15 @@ type Config struct {
 	// CUDA runs ONNX Runtime on CUDA; it implies Kind ONNXRuntime (auto
 	// does not fall back to the CPU engine when CUDA was asked for).
 	CUDA bool
+	// Precision is the arithmetic of ONNX Runtime's graph: PrecisionFP32,
+	// PrecisionInt8 (ONNX Runtime only) or PrecisionAuto (when empty): int8
+	// when AutoInt8, ONNX Runtime runs and activation ranges exist for the
+	// weights, else fp32. The native engine always computes in fp32.
+	Precision string
+	// Calibrate gives int8 activation ranges for weights other than the
+	// embedded default: a folder of training images (package lungdata
+	// layouts; see Calibrate) or a calibration .json file.
+	Calibrate string
 }
 
 // Open returns the backend cfg asks for and a sentence saying which one
@@ -81,6 +97,9 @@ func Open(cfg Config) (segment.Backend, string, error) {
 	if cfg.CUDA && kind == Native {
 		return nil, "", fmt.Errorf("backend: CUDA needs the onnxruntime backend, not native")
 	}
+	if err := checkPrecision(cfg.Precision, kind); err != nil {
+		return nil, "", err
+	}
 	src, err := loadModel(cfg)
 	if err != nil {
 		return nil, "", err
@@ -93,17 +112,20 @@ func Open(cfg Config) (segment.Backend, string, error) {
 		}
 		return b, "native engine: requested" + src.note, nil
 	case kind == ONNXRuntime || cfg.CUDA:
-		b, err := openORT(src, cfg)
+		b, note, err := openORT(src, cfg)
 		if err != nil {
 			return nil, "", err
 		}
-		return b, "onnxruntime: requested" + src.note, nil
+		return b, "onnxruntime: requested" + note + src.note, nil
 	}
 	// Auto: ONNX Runtime when its library loads, else the native engine.
 	path, version, lerr := ort.Load(cfg.ORTLib)
 	if lerr != nil {
 		if src.onnx != nil {
 			return nil, "", fmt.Errorf("backend: %s is an ONNX model, which only ONNX Runtime runs, and ONNX Runtime is unavailable: %w", src.name, lerr)
+		}
+		if cfg.Precision == PrecisionInt8 {
+			return nil, "", fmt.Errorf("backend: --precision int8 needs ONNX Runtime, which is unavailable (install it with scripts/fetch-onnxruntime.sh or pass --ort-lib), or use --precision fp32: %w", lerr)
 		}
 		b, err := openNative(src, cfg)
 		if err != nil {
@@ -116,11 +138,11 @@ func Open(cfg Config) (segment.Backend, string, error) {
 		}
 		return b, "native engine: auto fell back because ONNX Runtime is unavailable: " + why + src.note, nil
 	}
-	b, err := openORT(src, cfg)
+	b, note, err := openORT(src, cfg)
 	if err != nil {
 		return nil, "", err
 	}
-	return b, fmt.Sprintf("onnxruntime: auto chose ONNX Runtime %s, whose library loaded from %s", version, path) + src.note, nil
+	return b, fmt.Sprintf("onnxruntime: auto chose ONNX Runtime %s, whose library loaded from %s", version, path) + note + src.note, nil
 }
 
 // modelSource is the model to run: safetensors weights, or an ONNX file.
@@ -128,6 +150,8 @@ type modelSource struct {
 	name    string
 	weights *safetensors.File // nil for an ONNX file
 	onnx    []byte            // set for an ONNX file
+	raw     []byte            // the file's bytes
+	sha256  string            // their hex SHA-256
 	note    string            // appended to the reason (placeholder weights)
 }
 
@@ -151,6 +175,8 @@ func loadModel(cfg Config) (modelSource, error) {
 	default:
 		src.name = "weights in memory"
 	}
+	sum := sha256.Sum256(data)
+	src.raw, src.sha256 = data, hex.EncodeToString(sum[:])
 	if strings.HasSuffix(strings.ToLower(cfg.ModelPath), ".onnx") {
 		meta, err := onnx.Metadata(data)
 		if err != nil {
@@ -188,17 +214,16 @@ func openNative(src modelSource, cfg Config) (segment.Backend, error) {
 	return p, nil
 }
 
-func openORT(src modelSource, cfg Config) (segment.Backend, error) {
-	data := src.onnx
-	if data == nil {
-		var err error
-		if data, err = onnx.Marshal(src.weights, onnx.Options{}); err != nil {
-			return nil, fmt.Errorf("convert %s for ONNX Runtime: %w", src.name, err)
-		}
+// openORT opens ONNX Runtime on src at cfg's precision; the note says
+// which precision runs and why.
+func openORT(src modelSource, cfg Config) (segment.Backend, string, error) {
+	data, note, err := ortModel(src, cfg)
+	if err != nil {
+		return nil, "", err
 	}
 	b, err := ort.Open(ort.Config{Model: data, Lib: cfg.ORTLib, Threads: cfg.Threads, MaxBatch: cfg.Batch, CUDA: cfg.CUDA, NoSpin: cfg.NoSpin})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return b, nil
+	return b, note, nil
 }

@@ -196,7 +196,7 @@ func TestParityNativeORT(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			probs := map[string][]float32{}
 			for _, kind := range []string{Native, ONNXRuntime} {
-				b, _, err := Open(Config{Kind: kind, Weights: c.w, Threads: 2, Batch: n})
+				b, _, err := Open(Config{Kind: kind, Weights: c.w, Precision: PrecisionFP32, Threads: 2, Batch: n})
 				if err != nil {
 					t.Fatal(err)
 				}

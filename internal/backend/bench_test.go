@@ -24,7 +24,7 @@ func BenchmarkBackends(b *testing.B) {
 	for _, kind := range []string{Native, ONNXRuntime} {
 		for _, threads := range []int{1, 2} {
 			b.Run(fmt.Sprintf("%s/threads=%d", kind, threads), func(b *testing.B) {
-				be, _, err := Open(Config{Kind: kind, Threads: threads, Batch: batch})
+				be, _, err := Open(Config{Kind: kind, Precision: PrecisionFP32, Threads: threads, Batch: batch})
 				if err != nil {
 					b.Skipf("skipping %s: %v", kind, err)
 				}
@@ -45,9 +45,9 @@ func BenchmarkBackends(b *testing.B) {
 	}
 }
 
-// BenchmarkBackendsAlternating opens the configurations (native and ONNX
-// Runtime, 1 and 2 threads, and ONNX Runtime on 2 threads without spinning)
-// side by side and runs one batch of 8 on
+// BenchmarkBackendsAlternating opens the configurations (native, ONNX
+// Runtime fp32 and int8, 1 and 2 threads, and ONNX Runtime fp32 on 2
+// threads without spinning) side by side and runs one batch of 8 on
 // each in turn, b.N rounds, reporting each one's median img/s. On a shared,
 // noisy machine this compares them under the same load, which running the
 // sub-benchmarks one after another does not:
@@ -67,11 +67,16 @@ func BenchmarkBackendsAlternating(b *testing.B) {
 	}
 	var es []*entry
 	for _, c := range []struct {
-		kind    string
-		threads int
-		noSpin  bool
-	}{{Native, 1, false}, {Native, 2, false}, {ONNXRuntime, 1, false}, {ONNXRuntime, 2, false}, {ONNXRuntime, 2, true}} {
-		be, _, err := Open(Config{Kind: c.kind, Threads: c.threads, Batch: batch, NoSpin: c.noSpin})
+		kind      string
+		precision string
+		threads   int
+		noSpin    bool
+	}{
+		{Native, PrecisionFP32, 1, false}, {Native, PrecisionFP32, 2, false},
+		{ONNXRuntime, PrecisionFP32, 1, false}, {ONNXRuntime, PrecisionFP32, 2, false}, {ONNXRuntime, PrecisionFP32, 2, true},
+		{ONNXRuntime, PrecisionInt8, 1, false}, {ONNXRuntime, PrecisionInt8, 2, false},
+	} {
+		be, _, err := Open(Config{Kind: c.kind, Precision: c.precision, Threads: c.threads, Batch: batch, NoSpin: c.noSpin})
 		if err != nil {
 			b.Logf("skipping %s: %v", c.kind, err)
 			continue
@@ -81,6 +86,9 @@ func BenchmarkBackendsAlternating(b *testing.B) {
 			b.Fatal(err)
 		}
 		label := fmt.Sprintf("%s-t%d", c.kind, c.threads)
+		if c.kind == ONNXRuntime {
+			label = fmt.Sprintf("%s-%s-t%d", c.kind, c.precision, c.threads)
+		}
 		if c.noSpin {
 			label += "-nospin"
 		}

@@ -40,7 +40,8 @@ func openDefaultBackend(o *Options) (segment.Backend, BackendInfo, error) {
 	}
 	// NoSpin: the decode and encode workers share the cores with ONNX
 	// Runtime, so its threads must not busy-wait between operators.
-	cfg := backend.Config{Kind: o.Backend, ModelPath: o.Model, Threads: o.Threads, Batch: o.Batch, ORTLib: o.ORTLib, CUDA: o.CUDA, NoSpin: true}
+	cfg := backend.Config{Kind: o.Backend, ModelPath: o.Model, Threads: o.Threads, Batch: o.Batch, ORTLib: o.ORTLib, CUDA: o.CUDA, NoSpin: true,
+		Precision: o.Precision, Calibrate: o.Calibrate}
 	if o.Threads <= 0 {
 		// Every core, for either backend. ONNX Runtime's threads do not
 		// spin (NoSpin), so the decode and encode workers still get the
@@ -53,6 +54,6 @@ func openDefaultBackend(o *Options) (segment.Backend, BackendInfo, error) {
 	if err != nil {
 		return nil, info, err
 	}
-	info.Name, info.Why = be.Name(), why
+	info.Name, info.Why, info.Precision = be.Name(), why, backend.PrecisionOf(be)
 	return be, info, nil
 }

@@ -1,6 +1,7 @@
 package builder
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -61,7 +62,7 @@ func Merge(ctx context.Context, o MergeOptions) (*Counts, error) {
 	opt := mans[0].Options
 	for i, m := range mans[1:] {
 		if !opt.sameDataset(&m.Options) {
-			return nil, fmt.Errorf("shard %d/%d ran with other parameters than shard 0/%d (labels, split, seed, views, report text or policies differ)", i+1, n, n)
+			return nil, fmt.Errorf("shard %d/%d ran with other parameters than shard 0/%d (labels, split, seed, views, report text, policies, size or mask format differ)", i+1, n, n)
 		}
 		if m.Version != mans[0].Version || m.Pipeline.CleanupText != mans[0].Pipeline.CleanupText {
 			return nil, fmt.Errorf("shard %d/%d ran cxlseg %s (%s), shard 0/%d cxlseg %s (%s): rerun the odd shards with one version",
@@ -69,6 +70,9 @@ func Merge(ctx context.Context, o MergeOptions) (*Counts, error) {
 		}
 		if m.Backend.ModelSHA256 != mans[0].Backend.ModelSHA256 {
 			return nil, fmt.Errorf("shard %d/%d used model %s, shard 0/%d model %s", i+1, n, m.Backend.ModelSHA256, n, mans[0].Backend.ModelSHA256)
+		}
+		if p, p0 := cmp.Or(m.Backend.Precision, "fp32"), cmp.Or(mans[0].Backend.Precision, "fp32"); p != p0 {
+			return nil, fmt.Errorf("shard %d/%d ran inference in %s, shard 0/%d in %s: rerun the odd shards with the same --precision", i+1, n, p, n, p0)
 		}
 	}
 	opt.Out = o.Out

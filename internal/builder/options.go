@@ -21,6 +21,8 @@ type Options struct {
 	Model      string   `json:"model,omitempty"`
 	ORTLib     string   `json:"ort_lib,omitempty"`
 	CUDA       bool     `json:"cuda,omitempty"`
+	Precision  string   `json:"precision,omitempty"` // backend.Config.Precision: fp32, int8, auto (empty)
+	Calibrate  string   `json:"calibrate,omitempty"` // backend.Config.Calibrate: int8 ranges for Model
 	Batch      int      `json:"batch"`
 	Threads    int      `json:"threads"`
 	Workers    int      `json:"workers"`
@@ -65,6 +67,9 @@ type BackendInfo struct {
 	ModelSource   string            `json:"model_source"`
 	ModelSHA256   string            `json:"model_sha256"`
 	ModelMetadata map[string]string `json:"model_metadata,omitempty"`
+	// Precision is the arithmetic inference ran in: fp32 or int8 (empty in
+	// manifests of earlier versions: fp32).
+	Precision string `json:"precision,omitempty"`
 }
 
 // Policy is what the build does with one kind of odd image.

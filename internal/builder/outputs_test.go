@@ -15,6 +15,7 @@ import (
 	"github.com/cxlseg/cxlseg/dataset"
 	"github.com/cxlseg/cxlseg/internal/export"
 	"github.com/cxlseg/cxlseg/internal/htmlreport"
+	"github.com/cxlseg/cxlseg/internal/segment"
 	"github.com/cxlseg/cxlseg/internal/testenv"
 )
 
@@ -111,8 +112,9 @@ func TestOutputSizesAndMaskFormats(t *testing.T) {
 	}
 }
 
-// TestResumeRefusesOtherOutputs: a build resumed with another size or mask
-// format would mix outputs, so it is refused; the same options resume.
+// TestResumeRefusesOtherOutputs: a build resumed with another size, mask
+// format or inference precision would mix outputs, so it is refused; the
+// same options resume.
 func TestResumeRefusesOtherOutputs(t *testing.T) {
 	dir := t.TempDir()
 	root, out := filepath.Join(dir, "mimic"), filepath.Join(dir, "out")
@@ -132,6 +134,14 @@ func TestResumeRefusesOtherOutputs(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "the outputs changed") {
 			t.Errorf("resume as --size %s --mask-format %s: %v", SizeText(c.size), c.format, err)
 		}
+	}
+	// The same outputs from int8 inference instead of fp32: refused too.
+	o8 := o
+	o8.OpenBackend = func(*Options) (segment.Backend, BackendInfo, error) {
+		return newLungBackend(0), BackendInfo{Name: "test-lungs int8", Why: "test", Precision: "int8"}, nil
+	}
+	if _, err := Run(context.Background(), o8); err == nil || !strings.Contains(err.Error(), "precision changed") {
+		t.Errorf("resume in int8: %v", err)
 	}
 	res, err := Run(context.Background(), o)
 	if err != nil {

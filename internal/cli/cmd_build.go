@@ -77,6 +77,7 @@ func runBuild(env *Env, args []string) error {
 	}
 	o.Views = splitList(views)
 	o.Backend, o.ORTLib, o.CUDA = bc.Kind, bc.ORTLib, bc.CUDA
+	o.Precision, o.Calibrate = bc.Precision, bc.Calibrate
 	s, err := builder.ShardFromEnv(shard, shards, os.Getenv)
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)

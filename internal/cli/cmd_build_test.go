@@ -121,6 +121,16 @@ func TestBackendFlagsReachTheBackend(t *testing.T) {
 			t.Errorf("%s --backend native --cuda: exit %d, stderr %q", cmd[0], code, e.String())
 		}
 		e.Reset()
+		args = append(append([]string{}, cmd...), "--backend", "native", "--precision", "int8")
+		if code := Run(args, &o, &e); code == 0 || !strings.Contains(e.String(), "runs on ONNX Runtime only") {
+			t.Errorf("%s --backend native --precision int8: exit %d, stderr %q", cmd[0], code, e.String())
+		}
+		e.Reset()
+		args = append(append([]string{}, cmd...), "--precision", "fp16")
+		if code := Run(args, &o, &e); code == 0 || !strings.Contains(e.String(), `precision "fp16" unknown`) {
+			t.Errorf("%s --precision fp16: exit %d, stderr %q", cmd[0], code, e.String())
+		}
+		e.Reset()
 		args = append(append([]string{}, cmd...), "--backend", "onnxruntime", "--ort-lib", "/nonexistent/libonnxruntime.so.1")
 		// Without cgo the backend says it cannot load any library.
 		if code := Run(args, &o, &e); code == 0 || !strings.Contains(e.String(), "/nonexistent/libonnxruntime.so.1") && !strings.Contains(e.String(), "needs cgo") {

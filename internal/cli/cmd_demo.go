@@ -28,6 +28,7 @@ func runDemo(env *Env, args []string) error {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
 	}
 	o.Backend, o.ORTLib, o.CUDA = bc.Kind, bc.ORTLib, bc.CUDA
+	o.Precision, o.Calibrate = bc.Precision, bc.Calibrate
 	o.Log = env.Stdout
 	if !*quiet {
 		o.Progress = env.Stderr

@@ -27,7 +27,9 @@ func runEval(env *Env, args []string) error {
 	batch := fs.Int("batch", 8, "images per inference batch")
 	threads := fs.Int("threads", 2, "engine worker threads")
 	size := fs.Int("size", preprocess.Size, "model input side (other than 224: native engine only, for tests)")
-	bc := backend.Config{Kind: backend.Native}
+	// fp32 unless asked: an evaluation scores a model, and auto's choice
+	// of arithmetic would silently change the numbers.
+	bc := backend.Config{Kind: backend.Native, Precision: backend.PrecisionFP32}
 	bc.RegisterFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -90,7 +92,7 @@ func runEval(env *Env, args []string) error {
 // the shipped 224 run on the native engine only (tests train tiny models).
 func openEvalBackend(bc backend.Config, w []byte, modelPath string, size int) (segment.Backend, map[string]string, string, error) {
 	if size != preprocess.Size {
-		if bc.Kind != backend.Native || bc.CUDA {
+		if bc.Kind != backend.Native || bc.CUDA || bc.Precision == backend.PrecisionInt8 {
 			return nil, nil, "", fmt.Errorf("%w: --size %d runs on the native engine only", errUsage, size)
 		}
 		be, meta, err := evaluate.NativeBackend(w, size, bc.Batch, bc.Threads)

@@ -33,6 +33,13 @@ func TestExportONNX(t *testing.T) {
 		{[]string{"export-onnx", "--model", weights, "--out", out, "--size", "0"}, 2, "--size"},
 		{[]string{"export-onnx", "--model", filepath.Join(dir, "none"), "--out", out}, 1, "none"},
 		{[]string{"export-onnx", "--model", weights, "--out", out, "--arch", "vgg"}, 1, `"vgg" not supported`},
+		{[]string{"export-onnx", "--out", out, "--precision", "fp16"}, 2, `--precision "fp16"`},
+		{[]string{"export-onnx", "--out", out, "--calibrate", dir}, 2, "--calibrate applies to --precision int8 only"},
+		{[]string{"export-onnx", "--precision", "int8", "--save-calibration", filepath.Join(dir, "c.json")}, 2, "--save-calibration needs --calibrate DIR"},
+		{[]string{"export-onnx", "--precision", "int8", "--out", out, "--size", "-1"}, 2, "224x224 only"},
+		{[]string{"export-onnx", "--model", weights, "--precision", "int8", "--out", out}, 1, "--calibrate DIR"},
+		{[]string{"export-onnx", "--out", os.DevNull, "--check=false"}, 2, "not a regular file"},
+		{[]string{"export-onnx", "--precision", "int8", "--out", filepath.Join(dir, "int8.onnx"), "--check=false"}, 0, ""},
 	}
 	for _, tt := range tests {
 		var o, e bytes.Buffer

@@ -36,15 +36,15 @@ func unetFamily(g *graph, x, arch string, n int) (string, error) {
 	if arch == "attunet" {
 		skip3 = t.gate(c3, m, "a3", 4*n, 8*n)
 	}
-	d3 := t.block(g.concat(t.up(m, "u3", 8*n, 4*n), skip3), "d3", 8*n, 4*n)
+	d3 := t.block(g.concat("d3.cat", t.up(m, "u3", 8*n, 4*n), skip3), "d3", 8*n, 4*n)
 	if arch == "attunet" {
 		skip2 = t.gate(c2, d3, "a2", 2*n, 4*n)
 	}
-	d2 := t.block(g.concat(t.up(d3, "u2", 4*n, 2*n), skip2), "d2", 4*n, 2*n)
+	d2 := t.block(g.concat("d2.cat", t.up(d3, "u2", 4*n, 2*n), skip2), "d2", 4*n, 2*n)
 	if arch == "attunet" {
 		skip1 = t.gate(c1, d2, "a1", n, 2*n)
 	}
-	d1 := t.block(g.concat(t.up(d2, "u1", 2*n, n), skip1), "d1", 2*n, n)
+	d1 := t.block(g.concat("d1.cat", t.up(d2, "u1", 2*n, n), skip1), "d1", 2*n, n)
 	out := t.conv(d1, "out", n, 1, 1, true)
 	return out, t.err
 }
@@ -93,7 +93,7 @@ func (t *tracer) spatialAttention(x string) string {
 	g := t.g
 	mean := g.node("ReduceMean", "sa.mean", []string{x}, ints("axes", 1), intAttr("keepdims", 1))
 	max := g.node("ReduceMax", "sa.max", []string{x}, ints("axes", 1), intAttr("keepdims", 1))
-	a := t.conv(g.concat(mean, max), "sa.conv", 2, 1, 7, false)
+	a := t.conv(g.concat("sa.cat", mean, max), "sa.conv", 2, 1, 7, false)
 	if t.err != nil {
 		return ""
 	}

@@ -10,4 +10,10 @@
 // Mul (opset 13). Its input "image" is [N,1,H,W] float32 preprocessed as
 // recorded in the "preprocessing" metadata property (package preprocess); its output "prob" is [N,1,H,W] lung
 // probabilities (the sigmoid is part of the graph). N is dynamic.
+//
+// Options.Precision "int8" writes the same network as a QDQ graph
+// (Quantize, quant.go): int8 convolutions with per-channel weight scales
+// and uint8 activations whose ranges come from a Calibration measured on
+// real images; input and output stay float32, and the metadata records
+// the precision and the calibration's method, image count and source.
 package onnx

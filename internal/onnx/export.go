@@ -37,6 +37,11 @@ type Options struct {
 	// Size fixes the input's height and width; 0 means 224 and -1 leaves
 	// them dynamic (any multiple of 8).
 	Size int
+	// Precision is PrecisionFP32 (when empty) or PrecisionInt8, which
+	// quantizes the graph (Quantize) with the activation ranges of
+	// Calibration.
+	Precision   string
+	Calibration *Calibration
 }
 
 // Build traces the network held in w into an ONNX model.
@@ -84,7 +89,17 @@ func Build(w *safetensors.File, opt Options) (*Model, error) {
 		},
 		MetadataProps: metadata(w, arch, base),
 	}
-	return m, nil
+	switch opt.Precision {
+	case "", PrecisionFP32:
+		return m, nil
+	case PrecisionInt8:
+		q, err := Quantize(m, opt.Calibration)
+		if err != nil {
+			return nil, fmt.Errorf("export %s: %w", arch, err)
+		}
+		return q, nil
+	}
+	return nil, fmt.Errorf("export: precision %q unknown (want one of %v)", opt.Precision, Precisions())
 }
 
 // Marshal builds the model and returns its serialized bytes.
@@ -190,6 +205,12 @@ func metadata(w *safetensors.File, arch string, base int) []StringStringEntry {
 	m["input"] = InputName + ": float32 [N,1,H,W], preprocessed as in 'preprocessing'"
 	m["output"] = OutputName + ": float32 [N,1,H,W], lung probability (sigmoid applied)"
 	m["batchnorm"] = "folded into the preceding convolutions (eval mode, eps 1e-5)"
+	m["precision"] = PrecisionFP32
+	return sortedProps(m)
+}
+
+// sortedProps turns m into metadata entries sorted by key.
+func sortedProps(m map[string]string) []StringStringEntry {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

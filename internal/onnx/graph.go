@@ -134,9 +134,9 @@ func (g *graph) block(x, prefix string, cin, cout int) (string, error) {
 	return g.convBNReLU(y, prefix+".4", prefix+".6", cout, cout)
 }
 
-// maxPool adds a 2x2 stride-2 max-pool.
+// maxPool adds a 2x2 stride-2 max-pool, named after its input.
 func (g *graph) maxPool(x string) string {
-	return g.node("MaxPool", "pool", []string{x}, ints("kernel_shape", 2, 2), ints("strides", 2, 2))
+	return g.node("MaxPool", PointName(x)+".pool", []string{x}, ints("kernel_shape", 2, 2), ints("strides", 2, 2))
 }
 
 // upConv adds PyTorch's ConvTranspose2d(cin, cout, 3, stride 2, padding 1,
@@ -158,9 +158,11 @@ func (g *graph) upConv(x, prefix string, cin, cout int) (string, error) {
 		ints("kernel_shape", 3, 3), ints("strides", 2, 2), ints("pads", 1, 1, 1, 1), ints("output_padding", 1, 1)), nil
 }
 
-// concat joins values along the channel axis, in order.
-func (g *graph) concat(xs ...string) string {
-	return g.node("Concat", "cat", xs, intAttr("axis", 1))
+// concat joins values along the channel axis, in order. hint names the
+// result: it must be unique, since int8 calibration keys ranges by it
+// (PointName).
+func (g *graph) concat(hint string, xs ...string) string {
+	return g.node("Concat", hint, xs, intAttr("axis", 1))
 }
 
 // ints is an INTS attribute.

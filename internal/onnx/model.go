@@ -10,9 +10,16 @@ package onnx
 // DataType is TensorProto.DataType, the element type of a tensor.
 type DataType int32
 
-// Float is TensorProto.FLOAT, IEEE 754 float32: the only element type the
-// exporter writes.
-const Float DataType = 1
+// The element types the exporter writes (values from onnx.proto). Float
+// is the only one of fp32 graphs and of every graph's input and output;
+// int8 graphs (Quantize) add Uint8 activations, Int8 weights and Int32
+// biases.
+const (
+	Float DataType = 1 // IEEE 754 float32
+	Uint8 DataType = 2
+	Int8  DataType = 3
+	Int32 DataType = 6
+)
 
 // AttrType is AttributeProto.AttributeType, which says which value field
 // of an attribute is set.

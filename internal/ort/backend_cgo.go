@@ -61,6 +61,7 @@ type Backend struct {
 	inT, outT []*ortgo.Tensor[float32]
 	size      int
 	name      string
+	precision string
 }
 
 var _ segment.Backend = (*Backend)(nil)
@@ -95,6 +96,10 @@ func Open(cfg Config) (*Backend, error) {
 	if err := checkModel(model, cfg.Size); err != nil {
 		return nil, fmt.Errorf("onnxruntime: %s: %w", src, err)
 	}
+	precision := "fp32" // models written before int8 existed say nothing
+	if meta, err := onnx.Metadata(model); err == nil && meta["precision"] != "" {
+		precision = meta["precision"]
+	}
 	opts, err := ortgo.NewSessionOptions()
 	if err != nil {
 		return nil, fmt.Errorf("onnxruntime: session options: %w", err)
@@ -126,7 +131,7 @@ func Open(cfg Config) (*Backend, error) {
 	if err != nil {
 		return nil, fmt.Errorf("onnxruntime: create session for %s: %w", src, err)
 	}
-	b := &Backend{session: session, size: cfg.Size}
+	b := &Backend{session: session, size: cfg.Size, precision: precision}
 	plane := cfg.Size * cfg.Size
 	b.in = make([]float32, cfg.MaxBatch*plane)
 	b.out = make([]float32, cfg.MaxBatch*plane)
@@ -152,7 +157,7 @@ func Open(cfg Config) (*Backend, error) {
 	if cfg.NoSpin {
 		threads += " (no spinning)"
 	}
-	b.name = fmt.Sprintf("onnxruntime %s (%s), %s, %s, batch %d", version, path, provider, threads, cfg.MaxBatch)
+	b.name = fmt.Sprintf("onnxruntime %s (%s), %s, %s, %s, batch %d", version, path, provider, precision, threads, cfg.MaxBatch)
 	return b, nil
 }
 
@@ -203,6 +208,10 @@ func checkModel(model []byte, size int) error {
 
 // Name says which library, provider, threads and batch run.
 func (b *Backend) Name() string { return b.name }
+
+// Precision is the arithmetic of the model's graph: "fp32" or "int8" (its
+// metadata's precision property).
+func (b *Backend) Precision() string { return b.precision }
 
 // MaxBatch is the largest n Predict accepts.
 func (b *Backend) MaxBatch() int { return len(b.inT) }

@@ -20,6 +20,9 @@ func Open(cfg Config) (*Backend, error) { return nil, ErrNoCgo }
 // Name is never called: no Backend can be opened without cgo.
 func (b *Backend) Name() string { return "onnxruntime (unavailable: needs cgo)" }
 
+// Precision is never called: no Backend can be opened without cgo.
+func (b *Backend) Precision() string { return "" }
+
 // MaxBatch is zero: no Backend can be opened without cgo.
 func (b *Backend) MaxBatch() int { return 0 }
 
