@@ -33,9 +33,12 @@ type netBuilder struct {
 }
 
 // sym is a tensor under construction; in declareMode only c is known.
+// In inferMode a concatenation is left unwritten: t is nil and cat holds
+// its two parts, which the next convolution reads directly.
 type sym struct {
-	t *nn.Tensor
-	c int
+	t   *nn.Tensor
+	c   int
+	cat [2]*nn.Tensor
 }
 
 func (b *netBuilder) declare(name string, buffer bool, shape ...int) {
@@ -122,6 +125,9 @@ func (b *netBuilder) unit(x sym, conv, bn string, cout int) sym {
 			b.p(bn+".running_var"), b.p(bn+".num_batches_tracked"), db, true)
 		return sym{t: y, c: cout}
 	}
+	if x.t == nil {
+		return sym{t: b.g.ConvReLUCat(x.cat[0], x.cat[1], b.p(conv+".weight"), b.p(conv+".bias")), c: cout}
+	}
 	return sym{t: b.g.ConvReLU(x.t, b.p(conv+".weight"), b.p(conv+".bias")), c: cout}
 }
 
@@ -158,9 +164,15 @@ func (b *netBuilder) pool(x sym) sym {
 	return sym{t: b.g.MaxPool2(x.t), c: x.c}
 }
 
+// concat is the channel concatenation [x, y]. Only a block (whose first
+// unit is a convolution) reads it, so inference graphs leave it to that
+// convolution (nn.Graph.ConvReLUCat) instead of copying both inputs.
 func (b *netBuilder) concat(x, y sym) sym {
-	if b.mode == declareMode {
+	switch b.mode {
+	case declareMode:
 		return sym{c: x.c + y.c}
+	case inferMode:
+		return sym{c: x.c + y.c, cat: [2]*nn.Tensor{x.t, y.t}}
 	}
 	return sym{t: b.g.Concat(x.t, y.t), c: x.c + y.c}
 }

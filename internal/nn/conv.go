@@ -11,44 +11,89 @@ const convTileFloats = 1 << 16
 const convMinTile = 512
 
 // convLayer is a k x k convolution, stride 1, padding k/2 ("same" for odd
-// k), weights OIHW, optional bias.
+// k), weights OIHW, optional bias. Its input is the channel concatenation
+// of its inputs (one, or two for ConvReLUCat).
 type convLayer struct {
 	layerBase
 	w, b      *Param
 	cin, cout int
 	k         int
-	rows      int       // output rows per column tile
-	wflip     []float32 // cin x (cout*k*k): flipped, transposed weights for dx
-	relu      bool      // fused ReLU (inference graphs)
+	rows      int            // output rows per im2col column tile
+	band      int            // direct: output rows per unit of work
+	wflip     []float32      // cin x (cout*k*k): flipped, transposed weights for dx
+	relu      bool           // fused ReLU (inference graphs)
+	kern      *conv3x3Kernel // the direct kernel the forward pass runs on, or nil
+	wpack     []float32      // direct: weights packed for the kernel
+	zeros     []float32      // direct: the bias when there is none
+	cstride   int            // direct: channel stride of the band scratch
+	dxDirect  bool           // backward computes dx on the direct kernel
+	wpackT    []float32      // dxDirect: flipped weights packed for the kernel
+	zerosIn   []float32      // dxDirect: its (zero) bias
 }
 
 // Conv adds a convolution of x with weight w (cout x cin x k x k, odd k,
 // stride 1, same padding) and bias b (cout values, or nil).
 func (g *Graph) Conv(x *Tensor, w, b *Param) *Tensor {
-	if len(w.Shape) != 4 || w.Shape[1] != x.C || w.Shape[2] != w.Shape[3] || w.Shape[2]%2 == 0 {
-		g.fail("conv %s: weight shape %v does not fit %d input channels", w.Name, w.Shape, x.C)
+	return g.conv([]*Tensor{x}, w, b)
+}
+
+// conv adds a convolution of the channel concatenation of in.
+func (g *Graph) conv(in []*Tensor, w, b *Param) *Tensor {
+	x := in[0]
+	cin := 0
+	for _, t := range in {
+		cin += t.C
+	}
+	if len(w.Shape) != 4 || w.Shape[1] != cin || w.Shape[2] != w.Shape[3] || w.Shape[2]%2 == 0 {
+		g.fail("conv %s: weight shape %v does not fit %d input channels", w.Name, w.Shape, cin)
 		return g.newTensor(1, x.H, x.W)
 	}
 	if b != nil && (len(b.Shape) != 1 || b.Shape[0] != w.Shape[0]) {
 		g.fail("conv %s: bias shape %v for %d outputs", b.Name, b.Shape, w.Shape[0])
 	}
-	l := &convLayer{w: w, b: b, cin: x.C, cout: w.Shape[0], k: w.Shape[2]}
-	if l.k > 1 {
+	l := &convLayer{w: w, b: b, cin: cin, cout: w.Shape[0], k: w.Shape[2]}
+	if g.useDirect(directConv != nil && l.k == 3 && l.cout%directConv.group == 0) {
+		l.kern = directConv
+	}
+	if l.k > 1 && (g.train || l.kern == nil) {
+		// Column tiles for im2col: the forward pass without the direct
+		// kernel, and the backward pass.
 		kk := (l.cin + l.cout) * l.k * l.k
 		l.rows = min(max(convTileFloats/(kk*x.W), (convMinTile+x.W-1)/x.W), x.H)
 		l.colSize = kk * l.rows * x.W
 	}
-	return g.add(l, g.newTensor(l.cout, x.H, x.W), x)
+	if l.kern != nil {
+		l.planDirect(g.e.threads, x.H, x.W, g.train)
+	}
+	return g.add(l, g.newTensor(l.cout, x.H, x.W), in...)
 }
 
 // ConvReLU adds Conv followed by ReLU, fused: the bias and the ReLU are
 // applied to each output tile while it is still in cache. Inference graphs
 // only (it has no backward pass).
 func (g *Graph) ConvReLU(x *Tensor, w, b *Param) *Tensor {
+	return g.convReLU([]*Tensor{x}, w, b)
+}
+
+// ConvReLUCat is ConvReLU of the channel concatenation [a, b] (same height
+// and width), read straight from a and b: the concatenation is never
+// written out. Inference graphs only; k > 1.
+func (g *Graph) ConvReLUCat(a, b *Tensor, w, bias *Param) *Tensor {
+	if a.H != b.H || a.W != b.W {
+		g.fail("convrelucat %s: sizes %dx%d and %dx%d", w.Name, a.H, a.W, b.H, b.W)
+		return g.newTensor(1, a.H, a.W)
+	}
+	if len(w.Shape) == 4 && w.Shape[2] == 1 {
+		g.fail("convrelucat %s: 1x1 kernels are not supported", w.Name)
+	}
+	return g.convReLU([]*Tensor{a, b}, w, bias)
+}
+
+func (g *Graph) convReLU(in []*Tensor, w, b *Param) *Tensor {
 	if g.train {
 		g.fail("convrelu %s: inference graphs only", w.Name)
 	}
-	y := g.Conv(x, w, b)
+	y := g.conv(in, w, b)
 	if l, ok := g.layers[len(g.layers)-1].(*convLayer); ok && l.out == y {
 		l.relu = true
 	}
@@ -56,7 +101,15 @@ func (g *Graph) ConvReLU(x *Tensor, w, b *Param) *Tensor {
 }
 
 func (l *convLayer) alloc(g *Graph) {
-	if g.train && l.k > 1 {
+	x := l.in[0]
+	// The direct kernel overwrites dx, so it serves only an input whose
+	// gradient this layer writes first.
+	l.dxDirect = g.train && l.kern != nil && x.Grad != nil && l.cin%l.kern.group == 0 && !l.acc[0]
+	switch {
+	case l.dxDirect:
+		l.wpackT = make([]float32, len(l.w.Data))
+		l.zerosIn = make([]float32, l.cin)
+	case g.train && l.k > 1:
 		l.wflip = make([]float32, len(l.w.Data))
 	}
 }
@@ -65,6 +118,10 @@ func (l *convLayer) alloc(g *Graph) {
 // single image keeps every worker busy; tiles write disjoint columns of
 // the output, so the split does not change any result.
 func (l *convLayer) forward(g *Graph) {
+	if l.kern != nil {
+		l.forwardDirect(g)
+		return
+	}
 	x, y := l.in[0], l.out
 	hw, kk := x.HW(), l.cin*l.k*l.k
 	if l.k == 1 {
@@ -86,7 +143,11 @@ func (l *convLayer) forward(g *Graph) {
 				y1 := min(y0+l.rows, x.H)
 				n := (y1 - y0) * x.W
 				dst := y.Image(i)
-				im2colRows(col, x.Image(i), l.cin, x.H, x.W, l.k, 1, l.k/2, x.W, y0, y1)
+				r := 0 // column rows written so far
+				for _, t := range l.in {
+					im2colRows(col[r*n:], t.Image(i), t.C, x.H, x.W, l.k, 1, l.k/2, x.W, y0, y1)
+					r += t.C * l.k * l.k
+				}
 				g.e.gemm.Sgemm(false, false, l.cout, n, kk, 1, l.w.Data, kk, col, n, 0, dst[y0*x.W:], hw)
 				l.post(dst, hw, y0*x.W, n)
 			}
@@ -125,7 +186,7 @@ func (l *convLayer) post(dst []float32, hw, off, n int) {
 func (l *convLayer) backward(g *Graph) {
 	x, y := l.in[0], l.out
 	hw, kk, ko := x.HW(), l.cin*l.k*l.k, l.cout*l.k*l.k
-	if x.Grad != nil && l.k > 1 {
+	if x.Grad != nil && l.k > 1 && !l.dxDirect {
 		kq := l.k * l.k
 		for co := 0; co < l.cout; co++ {
 			for ci := 0; ci < l.cin; ci++ {
@@ -152,7 +213,7 @@ func (l *convLayer) backward(g *Graph) {
 				return
 			}
 			var dx []float32
-			if x.Grad != nil {
+			if x.Grad != nil && !l.dxDirect {
 				dx = x.GradImage(i)
 			}
 			colX := g.cols[w][:kk*l.rows*x.W]
@@ -169,6 +230,9 @@ func (l *convLayer) backward(g *Graph) {
 			}
 		})
 	}))
+	if l.dxDirect {
+		l.backwardDirect(g)
+	}
 }
 
 // convTLayer is PyTorch's ConvTranspose2d(cin, cout, 3, stride 2,
@@ -177,6 +241,10 @@ type convTLayer struct {
 	layerBase
 	w, b      *Param
 	cin, cout int
+	direct    bool      // forward runs on the direct kernel
+	band      int       // direct: input rows per padded band
+	wpack     []float32 // direct: weights packed for the kernel
+	zeros     []float32 // direct: the bias when there is none
 }
 
 // ConvT adds a 3x3 stride-2 transposed convolution (padding 1, output
@@ -191,13 +259,25 @@ func (g *Graph) ConvT(x *Tensor, w, b *Param) *Tensor {
 	if b != nil && (len(b.Shape) != 1 || b.Shape[0] != l.cout) {
 		g.fail("convT %s: bias shape %v for %d outputs", b.Name, b.Shape, l.cout)
 	}
-	l.colSize = l.cout * 9 * x.HW()
+	l.direct = g.useDirect(directConvT != nil && l.cout%4 == 0)
+	if g.train || !l.direct {
+		// Columns for sgemm + col2im: the forward pass without the direct
+		// kernel, and the backward pass.
+		l.colSize = l.cout * 9 * x.HW()
+	}
+	if l.direct {
+		l.planDirect(g.e.threads, x.H, x.W)
+	}
 	return g.add(l, g.newTensor(l.cout, 2*x.H, 2*x.W), x)
 }
 
 func (l *convTLayer) alloc(*Graph) {}
 
 func (l *convTLayer) forward(g *Graph) {
+	if l.direct {
+		l.forwardDirect(g)
+		return
+	}
 	x, y := l.in[0], l.out
 	hw, kk := x.HW(), l.cout*9
 	g.e.For(g.n, l.cached(0, func() job {

@@ -33,6 +33,9 @@ func opCases() []opCase {
 		{"conv3x3_4ch", 4, 8, p("w", []int{8, 4, 3, 3}, "b", []int{8}), func(g *Graph, s *Store, x *Tensor) *Tensor {
 			return g.Conv(x, s.Get("w"), s.Get("b"))
 		}},
+		{"conv3x3_8ch", 8, 5, p("w", []int{8, 8, 3, 3}, "b", []int{8}), func(g *Graph, s *Store, x *Tensor) *Tensor {
+			return g.Conv(x, s.Get("w"), s.Get("b"))
+		}},
 		{"conv7x7_4ch", 4, 9, p("w", []int{4, 4, 7, 7}), func(g *Graph, s *Store, x *Tensor) *Tensor {
 			return g.Conv(x, s.Get("w"), nil)
 		}},
@@ -43,6 +46,9 @@ func opCases() []opCase {
 			return g.Conv(x, s.Get("w"), s.Get("b"))
 		}},
 		{"convT", 3, 4, p("w", []int{3, 2, 3, 3}, "b", []int{2}), func(g *Graph, s *Store, x *Tensor) *Tensor {
+			return g.ConvT(x, s.Get("w"), s.Get("b"))
+		}},
+		{"convT_8ch", 3, 5, p("w", []int{3, 8, 3, 3}, "b", []int{8}), func(g *Graph, s *Store, x *Tensor) *Tensor {
 			return g.ConvT(x, s.Get("w"), s.Get("b"))
 		}},
 		{"bn_relu_dropblock", 3, 8, p("g", []int{3}, "b", []int{3}, "rm", []int{3}, "rv", []int{3}), func(g *Graph, s *Store, x *Tensor) *Tensor {

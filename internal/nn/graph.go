@@ -60,6 +60,11 @@ type Graph struct {
 	fwdT    []time.Duration
 	bwdT    []time.Duration
 
+	// im2colOnly makes the convolutions and transposed convolutions
+	// added afterwards run on sgemm (im2col, col2im) even where the
+	// direct kernels run: tests compare the two.
+	im2colOnly bool
+
 	// Seed and Step key the random streams of DropBlock and dropout:
 	// every mask is a pure function of (Seed, Step, layer, element index).
 	Seed, Step uint64

@@ -21,6 +21,11 @@ func (l *maxPoolLayer) alloc(g *Graph) {
 	}
 }
 
+// maxPoolRow pools one output row (len(dst) values from 2*len(dst) of
+// rows r0 and r1) in assembly, or is nil. Inference only: it keeps no
+// argmax.
+var maxPoolRow = simdMaxPoolRow()
+
 func (l *maxPoolLayer) forward(g *Graph) {
 	x, y := l.in[0], l.out
 	w, oh, ow := x.W, y.H, y.W
@@ -29,6 +34,12 @@ func (l *maxPoolLayer) forward(g *Graph) {
 			p := i*x.C + ch
 			src := x.Data[p*x.HW() : (p+1)*x.HW()]
 			dst := y.Data[p*y.HW() : (p+1)*y.HW()]
+			if l.arg == nil && maxPoolRow != nil {
+				for oy := 0; oy < oh; oy++ {
+					maxPoolRow(src[2*oy*w:(2*oy+1)*w], src[(2*oy+1)*w:(2*oy+2)*w], dst[oy*ow:(oy+1)*ow])
+				}
+				return
+			}
 			var arg []uint8
 			if l.arg != nil {
 				arg = l.arg[p*y.HW() : (p+1)*y.HW()]

@@ -22,3 +22,21 @@ func HasAVX2FMA() bool { return false }
 func Kernel4x16(k int, a, b, c *float32, ldb, ldc int) {
 	panic("simd: no kernel on this architecture")
 }
+
+// Conv3x3x8x32 is never called where HasAVX512 is false.
+func Conv3x3x8x32(cin int, a, b *float32, plane, w int, c *float32, ldc int, bias *float32, relu bool, m0, m1, m2 int) {
+	panic("simd: no kernel on this architecture")
+}
+
+// ConvT3x3s2x4x64 is never called where HasAVX512 is false.
+func ConvT3x3s2x4x64(cin, taps int, a, b *float32, plane, wp int, c *float32, ldc int, bias *float32, mask uint64) {
+	panic("simd: no kernel on this architecture")
+}
+
+// MaxPool2Row is never called where HasAVX512 is false.
+func MaxPool2Row(r0, r1, dst *float32, n int) { panic("simd: no kernel on this architecture") }
+
+// Conv3x3x4x24 is never called where HasAVX2FMA is false.
+func Conv3x3x4x24(cin int, a, b *float32, plane, w int, c *float32, ldc int, bias *float32, relu bool, masks *uint32, full int) {
+	panic("simd: no kernel on this architecture")
+}
