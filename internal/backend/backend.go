@@ -21,6 +21,7 @@ import (
 	"strings"
 
 	"github.com/cxlseg/cxlseg/internal/model"
+	"github.com/cxlseg/cxlseg/internal/nn"
 	"github.com/cxlseg/cxlseg/internal/onnx"
 	"github.com/cxlseg/cxlseg/internal/ort"
 	"github.com/cxlseg/cxlseg/internal/preprocess"
@@ -117,6 +118,16 @@ func Open(cfg Config) (segment.Backend, string, error) {
 			return nil, "", err
 		}
 		return b, "onnxruntime: requested" + note + src.note, nil
+	}
+	// Auto with --precision fp32 on weights: the native engine where its
+	// direct kernels cover the network, as it is then faster than ONNX
+	// Runtime's fp32 and computes the same masks.
+	if cfg.Precision == PrecisionFP32 && src.onnx == nil && nn.FastInference() {
+		b, err := openNative(src, cfg)
+		if err != nil {
+			return nil, "", err
+		}
+		return b, "native engine: auto chose it for fp32, as its direct kernels run on this CPU and outrun ONNX Runtime's fp32" + src.note, nil
 	}
 	// Auto: ONNX Runtime when its library loads, else the native engine.
 	path, version, lerr := ort.Load(cfg.ORTLib)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cxlseg/cxlseg/internal/nn"
 	"github.com/cxlseg/cxlseg/internal/onnx"
 	"github.com/cxlseg/cxlseg/internal/onnx/onnxtest"
 	"github.com/cxlseg/cxlseg/internal/ort"
@@ -155,6 +156,19 @@ func TestAutoPrefersORT(t *testing.T) {
 		t.Errorf("auto with the library chose %q (%s)", why, b.Name())
 	}
 	smoke(t, b)
+
+	// With --precision fp32, auto takes the native engine where its
+	// direct kernels run (faster than ONNX Runtime's fp32), else ONNX
+	// Runtime.
+	b32, why32, err := Open(Config{Weights: weightsBytes(t, "saunet", 4, nil), Precision: PrecisionFP32, Threads: 1, Batch: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b32.Close()
+	if got, want := strings.HasPrefix(why32, "native engine: auto chose it for fp32"), nn.FastInference(); got != want {
+		t.Errorf("auto fp32 chose %q (%s); direct kernels here: %v", why32, b32.Name(), want)
+	}
+	smoke(t, b32)
 
 	// An exported .onnx file runs on ONNX Runtime directly.
 	dir := t.TempDir()

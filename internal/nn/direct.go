@@ -307,3 +307,10 @@ func (l *convTLayer) padBand(pad, img []float32, y0, y1 int) {
 		}
 	}
 }
+
+// FastInference reports whether this CPU runs the direct kernels of every
+// layer kind an SA-UNet's inference spends its time in (3x3 and transposed
+// convolutions, max-pool). Where it does, the engine's fp32 inference
+// outruns ONNX Runtime's fp32 (1.1x on one thread, 1.2x on two, measured
+// alternating on an AVX-512 EPYC), so backend selection can prefer it.
+func FastInference() bool { return directConv != nil && directConvT != nil && maxPoolRow != nil }
