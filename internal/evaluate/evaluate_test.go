@@ -2,12 +2,14 @@ package evaluate
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"image"
 	"image/png"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -149,6 +151,19 @@ func TestPerfectAndEmptyPredictions(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(string(csvData)), "\n")
 	if len(lines) != 4 || !strings.HasPrefix(lines[0], "id,source,split,convention,width,height,dice_224_raw") {
 		t.Errorf("csv:\n%s", csvData)
+	}
+	// Every row has the header's columns (encoding/csv insists), and
+	// qa-calibrate's reader takes the file back.
+	recs, err := csv.NewReader(bytes.NewReader(csvData)).ReadAll()
+	if err != nil {
+		t.Fatalf("per_image.csv: %v", err)
+	}
+	if want := 6 + 5*len(Variants) + 9; len(recs[0]) != want || !slices.Contains(recs[0], "dice_orig_native") {
+		t.Errorf("header has %d columns, want %d: %v", len(recs[0]), want, recs[0])
+	}
+	qr, err := ReadQARows(filepath.Join(dir, "per_image.csv"))
+	if err != nil || len(qr.Dice) != 3 {
+		t.Fatalf("ReadQARows: %v", err)
 	}
 	var sum Summary
 	js, _ := os.ReadFile(filepath.Join(dir, "summary.json"))

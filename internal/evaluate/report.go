@@ -84,7 +84,8 @@ func (r *Result) Summaries() []Group {
 // csvHeader is the per-image CSV's first line.
 func csvHeader() []string {
 	h := []string{"id", "source", "split", "convention", "width", "height"}
-	for _, v := range []string{"224_raw", "224_clean", "orig_raw", "orig_clean"} {
+	for _, name := range Variants {
+		v := strings.ReplaceAll(name, "/", "_") // 224/raw -> dice_224_raw
 		h = append(h, "dice_"+v, "iou_"+v, "precision_"+v, "recall_"+v, "hd95_"+v)
 	}
 	h = append(h, "mean_prob", "fg_fraction", "lr_ratio", "raw_components", "uncertain", "soft_dice", "clean_change", "est_dice", "flags")
