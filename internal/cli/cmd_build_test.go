@@ -81,6 +81,9 @@ func TestBuildUsageErrors(t *testing.T) {
 		{[]string{"build", "--mimic", "x", "--out", "y", "--batch", "0"}, "--batch 0"},
 		{[]string{"build", "--mimic", "x", "--out", "y", "--truncated", "maybe"}, `--truncated "maybe"`},
 		{[]string{"build", "--mimic", "x", "--out", "y", "--size-mismatch", "x"}, `--size-mismatch "x"`},
+		{[]string{"build", "--mimic", "x", "--out", "y", "--size", "20"}, `--size "20": want a side from 32 to 4096`},
+		{[]string{"build", "--mimic", "x", "--out", "y", "--size", "big"}, `--size "big"`},
+		{[]string{"build", "--mimic", "x", "--out", "y", "--mask-format", "gif"}, `--mask-format "gif"`},
 	}
 	for _, tt := range tests {
 		var o, e bytes.Buffer
