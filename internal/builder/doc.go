@@ -7,11 +7,13 @@
 // labels and reports joined, selection and its exclusions done), never
 // from a directory walk. Each image of this shard flows through
 //
-//	read -> decode -> linear resize to 224 (segmented output)
-//	               -> preprocess.Apply (model input)
+//	read -> decode -> linear resize to the output size (segmented output;
+//	                  224 by default, Options.Size; the original at native)
+//	               -> preprocess.Apply (model input, always 224)
 //	-> batched inference on one segment.Backend (batch 8 by default)
-//	-> Cleaner.Clean -> And -> EncodeSegmented + EncodeMask
-//	-> atomic writes of both JPEGs -> maskqa -> journal line
+//	-> Cleaner.Clean at 224 [-> MaskScaler to the output size] -> And
+//	-> EncodeSegmented + the mask as JPEG, PNG or an RLE string
+//	-> atomic writes of both outputs -> maskqa (at 224) -> journal line
 //
 // with a bounded pool of read/decode workers (one per core), one goroutine
 // owning the backend, and a smaller pool for clean-up, encoding and writes.
@@ -28,12 +30,15 @@
 // checksum and is dropped on the next start, and the file is cut back to
 // its last good line. A resumed run (the default) skips an image when its
 // journal line exists and both outputs exist with the journaled size and a
-// decodable 224x224 JPEG header; permanent exclusions (corrupt JPEG, ...)
+// header that decodes at the build's output size; permanent exclusions (corrupt JPEG, ...)
 // are kept, while those that may heal (missing image, unwritable folder)
 // are retried. The final CSVs are written from the journal and the catalog
 // in the catalog's canonical order, so a run killed any number of times
 // and resumed writes the same bytes as an uninterrupted one (tested with
-// SIGKILL). A changed model or per-image policy refuses to resume.
+// SIGKILL). A changed model, per-image policy, output size, mask format or
+// inference precision refuses to resume. RLE masks are kept as one small
+// file each under OUT/shards/rle/ (the mask "output" a resumed run checks)
+// and streamed into CXLSeg-mask.csv at the end.
 //
 // # Bad input
 //
