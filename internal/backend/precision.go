@@ -78,6 +78,11 @@ func ortModel(src modelSource, cfg Config) ([]byte, string, error) {
 	switch {
 	case want == PrecisionInt8 && calErr != nil:
 		return nil, "", calErr
+	case want == PrecisionAuto && cfg.CUDA:
+		// int8 was measured faster on CPUs (VNNI); ONNX Runtime's CUDA
+		// provider has no fused int8 convolutions and would run the QDQ
+		// graph as float convolutions with extra (de)quantization.
+		prec, note = PrecisionFP32, ", fp32 (auto: on CUDA; int8 is measured faster on CPUs only)"
 	case want == PrecisionAuto && AutoInt8 && calErr == nil:
 		prec, note = PrecisionInt8, ", int8 (auto)"
 	case want == PrecisionAuto:

@@ -233,3 +233,33 @@ func TestCalibrateOwnWeights(t *testing.T) {
 		b.Close()
 	}
 }
+
+// TestAutoPrecisionChoice: auto runs int8 on the CPU where ranges exist,
+// and fp32 on CUDA (int8 was measured faster on CPUs only) or without
+// ranges. It checks the graph chosen, so it needs no ONNX Runtime.
+func TestAutoPrecisionChoice(t *testing.T) {
+	src, err := loadModel(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := loadModel(Config{Weights: weightsBytes(t, "saunet", 4, nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		src  modelSource
+		cfg  Config
+		want string
+	}{
+		{"embedded, CPU", src, Config{}, "int8 (auto)"},
+		{"embedded, CUDA", src, Config{CUDA: true}, "fp32 (auto: on CUDA"},
+		{"embedded, CUDA, int8 asked", src, Config{CUDA: true, Precision: PrecisionInt8}, "int8 (requested)"},
+		{"own weights without ranges", own, Config{}, "fp32 (auto: no int8 activation ranges"},
+	} {
+		_, note, err := ortModel(c.src, c.cfg)
+		if err != nil || !strings.Contains(note, c.want) {
+			t.Errorf("%s: note %q, err %v; want %q", c.name, note, err, c.want)
+		}
+	}
+}
