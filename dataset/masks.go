@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 
 	"github.com/cxlseg/cxlseg/internal/cxlcsv"
 	"github.com/cxlseg/cxlseg/internal/rle"
@@ -85,7 +86,7 @@ func readMask(name string, r io.Reader) (*maskTable, error) {
 			if err := checkRelPath(ref.rel); err != nil {
 				return t.errorf("%v", err)
 			}
-			if len(mt.refs) == 0 && len(ref.rel) > 4 && ref.rel[len(ref.rel)-4:] == ".png" {
+			if len(mt.refs) == 0 && strings.HasSuffix(ref.rel, ".png") {
 				mt.format = MaskPNG
 			}
 		}

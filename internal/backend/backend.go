@@ -66,7 +66,7 @@ type Config struct {
 	CUDA bool
 	// Precision is the arithmetic of ONNX Runtime's graph: PrecisionFP32,
 	// PrecisionInt8 (ONNX Runtime only) or PrecisionAuto (when empty): int8
-	// when AutoInt8, ONNX Runtime runs and activation ranges exist for the
+	// when ONNX Runtime runs on the CPU and activation ranges exist for the
 	// weights, else fp32. The native engine always computes in fp32.
 	Precision string
 	// Calibrate gives int8 activation ranges for weights other than the

@@ -23,14 +23,6 @@ const (
 // Precisions lists the values of --precision.
 func Precisions() []string { return []string{PrecisionAuto, PrecisionFP32, PrecisionInt8} }
 
-// AutoInt8 says whether PrecisionAuto runs int8 where it can (ONNX
-// Runtime, with activation ranges for the weights). It is true because
-// the embedded weights' int8 graph met both agreement targets on the
-// lungseg test images: mean Dice between the fp32 and int8 masks >= 0.995,
-// and test Dice against the true masks within 0.002 of fp32
-// (MODEL_CARD.md, section "INT8 inference").
-const AutoInt8 = true
-
 // regenCalibration is the command that remakes the embedded calibration.
 const regenCalibration = "regenerate it with `go generate ./internal/weights` (needs ../shared/data/lungseg and ONNX Runtime)"
 
@@ -72,32 +64,45 @@ func ortModel(src modelSource, cfg Config) ([]byte, string, error) {
 		}
 		return src.onnx, ", " + have + " ONNX model", nil
 	}
-	cal, calWhy, calErr := calibrationFor(src, cfg)
-	prec := want
-	note := ""
+	// fp32 needs no activation ranges: decide it before measuring any
+	// (--calibrate DIR runs hundreds of images through ONNX Runtime).
+	fp32Note := ""
 	switch {
-	case want == PrecisionInt8 && calErr != nil:
-		return nil, "", calErr
+	case want == PrecisionFP32:
+		fp32Note = ", fp32 (requested)"
 	case want == PrecisionAuto && cfg.CUDA:
 		// int8 was measured faster on CPUs (VNNI); ONNX Runtime's CUDA
 		// provider has no fused int8 convolutions and would run the QDQ
 		// graph as float convolutions with extra (de)quantization.
-		prec, note = PrecisionFP32, ", fp32 (auto: on CUDA; int8 is measured faster on CPUs only)"
-	case want == PrecisionAuto && AutoInt8 && calErr == nil:
-		prec, note = PrecisionInt8, ", int8 (auto)"
-	case want == PrecisionAuto:
-		prec, note = PrecisionFP32, ", fp32 (auto: no int8 activation ranges for these weights; --calibrate DIR provides them)"
-	case want == PrecisionInt8:
-		note = ", int8 (requested)"
-	default:
-		note = ", fp32 (requested)"
+		fp32Note = ", fp32 (auto: on CUDA; int8 is measured faster on CPUs only)"
 	}
-	if prec == PrecisionFP32 {
+	// Otherwise auto runs int8 where activation ranges exist: the embedded
+	// weights' int8 graph met both agreement targets on the lungseg test
+	// images (mean Dice between the fp32 and int8 masks >= 0.995, test
+	// Dice against the true masks within 0.002 of fp32; MODEL_CARD.md,
+	// section "INT8 inference").
+	var cal *onnx.Calibration
+	var calWhy string
+	if fp32Note == "" {
+		var err error
+		cal, calWhy, err = CalibrationFor(context.Background(), src.raw, cfg.Calibrate, CalibrateOptions{ORTLib: cfg.ORTLib, Threads: cfg.Threads}, nil)
+		switch {
+		case err != nil && want == PrecisionInt8:
+			return nil, "", fmt.Errorf("%s: %w", src.name, err)
+		case err != nil:
+			fp32Note = ", fp32 (auto: no int8 activation ranges for these weights; --calibrate DIR provides them)"
+		}
+	}
+	if fp32Note != "" {
 		data, err := onnx.Marshal(src.weights, onnx.Options{})
 		if err != nil {
 			return nil, "", fmt.Errorf("convert %s for ONNX Runtime: %w", src.name, err)
 		}
-		return data, note, nil
+		return data, fp32Note, nil
+	}
+	note := ", int8 (requested)"
+	if want == PrecisionAuto {
+		note = ", int8 (auto)"
 	}
 	data, err := onnx.Marshal(src.weights, onnx.Options{Precision: PrecisionInt8, Calibration: cal})
 	if err != nil {
@@ -106,26 +111,33 @@ func ortModel(src modelSource, cfg Config) ([]byte, string, error) {
 	return data, note + ", activation ranges " + calWhy, nil
 }
 
-// calibrationFor finds the activation ranges of src's weights: measured
-// now on cfg.Calibrate (a folder of images) or read from it (a .json
-// calibration file), else the ones embedded for the default weights.
-func calibrationFor(src modelSource, cfg Config) (*onnx.Calibration, string, error) {
-	if c := cfg.Calibrate; c != "" {
-		if strings.HasSuffix(strings.ToLower(c), ".json") {
-			cal, err := ReadCalibrationFor(c, src.raw)
-			return cal, "from " + c, err
-		}
-		cal, err := Calibrate(context.Background(), src.raw, CalibrateOptions{Data: c, ORTLib: cfg.ORTLib, Threads: cfg.Threads})
+// CalibrationFor finds the activation ranges of weights raw (safetensors
+// bytes): read from calibrate when it is a .json calibration file,
+// measured on it when it is a folder of images (with opt's settings;
+// started is called first, to say so, when not nil), or
+// the ones embedded for the default weights when calibrate is empty. The
+// string says which, for logs.
+func CalibrationFor(ctx context.Context, raw []byte, calibrate string, opt CalibrateOptions, started func()) (*onnx.Calibration, string, error) {
+	switch {
+	case calibrate == "":
+		cal, err := EmbeddedCalibrationFor(raw)
 		if err != nil {
 			return nil, "", err
 		}
-		return cal, fmt.Sprintf("calibrated now on %d images of %s", cal.Images, c), nil
+		return cal, fmt.Sprintf("embedded (%s over %d images)", cal.Method, cal.Images), nil
+	case strings.HasSuffix(strings.ToLower(calibrate), ".json"):
+		cal, err := ReadCalibrationFor(calibrate, raw)
+		return cal, "from " + calibrate, err
 	}
-	cal, err := EmbeddedCalibrationFor(src.raw)
+	if started != nil {
+		started()
+	}
+	opt.Data = calibrate
+	cal, err := Calibrate(ctx, raw, opt)
 	if err != nil {
-		return nil, "", fmt.Errorf("%s: %w", src.name, err)
+		return nil, "", err
 	}
-	return cal, fmt.Sprintf("embedded (%s over %d images)", cal.Method, cal.Images), nil
+	return cal, fmt.Sprintf("calibrated now on %d images of %s", cal.Images, calibrate), nil
 }
 
 // EmbeddedCalibrationFor returns the activation ranges shipped in the

@@ -33,7 +33,7 @@ func BenchmarkImageStagesMIMIC(b *testing.B) {
 	for range b.N {
 		s.data = buf.Bytes()
 		s.segJPG.Reset()
-		s.mskJPG.Reset()
+		s.mskOut.Reset()
 		if err := st.Pre(s); err != nil {
 			b.Fatal(err)
 		}

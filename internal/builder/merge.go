@@ -1,7 +1,6 @@
 package builder
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -71,7 +70,7 @@ func Merge(ctx context.Context, o MergeOptions) (*Counts, error) {
 		if m.Backend.ModelSHA256 != mans[0].Backend.ModelSHA256 {
 			return nil, fmt.Errorf("shard %d/%d used model %s, shard 0/%d model %s", i+1, n, m.Backend.ModelSHA256, n, mans[0].Backend.ModelSHA256)
 		}
-		if p, p0 := cmp.Or(m.Backend.Precision, "fp32"), cmp.Or(mans[0].Backend.Precision, "fp32"); p != p0 {
+		if p, p0 := m.Backend.precision(), mans[0].Backend.precision(); p != p0 {
 			return nil, fmt.Errorf("shard %d/%d ran inference in %s, shard 0/%d in %s: rerun the odd shards with the same --precision", i+1, n, p, n, p0)
 		}
 	}

@@ -1,6 +1,7 @@
 package builder
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"slices"
@@ -68,9 +69,13 @@ type BackendInfo struct {
 	ModelSHA256   string            `json:"model_sha256"`
 	ModelMetadata map[string]string `json:"model_metadata,omitempty"`
 	// Precision is the arithmetic inference ran in: fp32 or int8 (empty in
-	// manifests of earlier versions: fp32).
+	// manifests of earlier versions: fp32; see precision).
 	Precision string `json:"precision,omitempty"`
 }
+
+// precision returns b.Precision, fp32 for manifests written before it
+// was recorded.
+func (b *BackendInfo) precision() string { return cmp.Or(b.Precision, "fp32") }
 
 // Policy is what the build does with one kind of odd image.
 type Policy string
@@ -207,8 +212,7 @@ func (o *Options) sameDataset(p *Options) bool {
 // sameOutputs reports whether two runs write outputs of one size and
 // mask format.
 func sameOutputs(o, p *Options) bool {
-	a, b := *o, *p
-	a.Size, a.MaskFormat = outputsOf(&a)
-	b.Size, b.MaskFormat = outputsOf(&b)
-	return a.Size == b.Size && a.MaskFormat == b.MaskFormat
+	size, format := outputsOf(o)
+	psize, pformat := outputsOf(p)
+	return size == psize && format == pformat
 }

@@ -318,9 +318,8 @@ func (p *pipeline) post(st stages, s *slot) {
 	removeTemps(mskPath)
 	err := p.fw.WriteFile(segPath, s.segJPG.Bytes())
 	if err == nil {
-		err = p.fw.WriteFile(mskPath, s.mskJPG.Bytes())
+		err = p.fw.WriteFile(mskPath, s.mskOut.Bytes())
 	}
-
 	s.times[stWrite] = time.Since(t)
 	switch {
 	case err == nil:
@@ -338,7 +337,7 @@ func (p *pipeline) post(st stages, s *slot) {
 	}
 	qa := s.qa
 	s.entry = Entry{DicomID: it.DicomID, Status: StatusOK, Note: s.note, QA: &qa,
-		Seg: sum(s.segJPG.Bytes()), Mask: sum(s.mskJPG.Bytes()), Src: s.src, Width: s.outW, Height: s.outH}
+		Seg: sum(s.segJPG.Bytes()), Mask: sum(s.mskOut.Bytes()), Src: s.src, Width: s.outW, Height: s.outH}
 	s.state = stateDone
 }
 

@@ -40,7 +40,7 @@ func (fakeStages) Post(s *slot) error {
 		return err
 	}
 	s.qa = QA{Fields: []string{fmt.Sprint(s.prob[0]), "0.3", "2", "1", "1", "1.0000", "", "", ""}}
-	return jpeg.Encode(&s.mskJPG, s.mask, nil)
+	return jpeg.Encode(&s.mskOut, s.mask, nil)
 }
 
 // fakeBackend copies its input to its output and records batch sizes.

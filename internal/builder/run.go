@@ -1,7 +1,6 @@
 package builder
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -225,8 +224,8 @@ func checkResumable(manPath string, o *Options, info BackendInfo) error {
 		why = fmt.Sprintf("the model changed (sha256 %.12s... then, %.12s... now)", prev.Backend.ModelSHA256, info.ModelSHA256)
 	case prev.Options.Truncated != o.Truncated || prev.Options.SizeMismatch != o.SizeMismatch:
 		why = "the --truncated or --size-mismatch policy changed"
-	case cmp.Or(prev.Backend.Precision, "fp32") != cmp.Or(info.Precision, "fp32"):
-		why = fmt.Sprintf("the inference precision changed (%s then, %s now: --precision)", cmp.Or(prev.Backend.Precision, "fp32"), cmp.Or(info.Precision, "fp32"))
+	case prev.Backend.precision() != info.precision():
+		why = fmt.Sprintf("the inference precision changed (%s then, %s now: --precision)", prev.Backend.precision(), info.precision())
 	case !sameOutputs(&prev.Options, o):
 		ps, pf := outputsOf(&prev.Options)
 		why = fmt.Sprintf("the outputs changed (--size %s --mask-format %s then, --size %s --mask-format %s now)",

@@ -46,7 +46,7 @@ type slot struct {
 	segN       *image.Gray
 	outW, outH int // the outputs' size
 	segJPG     bytes.Buffer
-	mskJPG     bytes.Buffer
+	mskOut     bytes.Buffer // the mask as its format stores it: JPEG, PNG or RLE text
 	qa         QA
 	note       string
 	src        *Stamp // the original's stamp, journaled with the outcome
@@ -82,7 +82,7 @@ func (s *slot) reset(it Item) {
 	s.state = stateWork
 	s.entry = Entry{}
 	s.segJPG.Reset()
-	s.mskJPG.Reset()
+	s.mskOut.Reset()
 	s.qa = QA{}
 	s.note = ""
 	s.src = nil
@@ -121,7 +121,7 @@ type stages interface {
 	// *excludeError; a recoverable problem worth recording sets s.note.
 	Pre(s *slot) error
 	// Post turns s.prob into the mask, the segmented image, their
-	// encodings s.segJPG and s.mskJPG (whatever the format) and s.qa.
+	// encodings s.segJPG and s.mskOut (whatever the format) and s.qa.
 	Post(s *slot) error
 }
 

@@ -123,11 +123,11 @@ func (st *imageStages) Post(s *slot) error {
 	var err error
 	switch st.opt.MaskFormat {
 	case MaskPNG:
-		err = st.enc.EncodeMaskPNG(&s.mskJPG, mask)
+		err = st.enc.EncodeMaskPNG(&s.mskOut, mask)
 	case MaskRLE:
-		s.mskJPG.Write(rle.Encode(s.mskJPG.AvailableBuffer(), mask.Pix))
+		s.mskOut.Write(rle.Encode(s.mskOut.AvailableBuffer(), mask.Pix))
 	default:
-		err = st.enc.EncodeMask(&s.mskJPG, mask)
+		err = st.enc.EncodeMask(&s.mskOut, mask)
 	}
 	if err != nil {
 		return fmt.Errorf("encode mask: %w", err)

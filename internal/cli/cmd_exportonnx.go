@@ -74,7 +74,10 @@ func runExportONNX(env *Env, args []string) error {
 	}
 	opt := onnx.Options{Arch: *arch, Size: *size, Precision: *precision}
 	if int8 {
-		cal, err := exportCalibration(env, raw, *calibrate, *perSource, *ortLib, args)
+		cal, _, err := backend.CalibrationFor(env.Ctx, raw, *calibrate, backend.CalibrateOptions{PerSource: *perSource, ORTLib: *ortLib,
+			Command: "cxlseg export-onnx " + strings.Join(args, " ")}, func() {
+			fmt.Fprintf(env.Stderr, "calibrating on the training images of %s ...\n", *calibrate)
+		})
 		if err != nil {
 			return fmt.Errorf("export %s: %w", src, err)
 		}
@@ -131,18 +134,3 @@ func runExportONNX(env *Env, args []string) error {
 // few pixels on a boundary move by this much (measured: about 0.2), while
 // a broken graph is off by up to 1 everywhere.
 const int8CheckTolerance = 0.5
-
-// exportCalibration returns the activation ranges for an int8 export: read
-// from or measured on calibrate, else the embedded ones when raw is the
-// embedded default weights.
-func exportCalibration(env *Env, raw []byte, calibrate string, perSource int, ortLib string, args []string) (*onnx.Calibration, error) {
-	if calibrate == "" {
-		return backend.EmbeddedCalibrationFor(raw)
-	}
-	if strings.HasSuffix(strings.ToLower(calibrate), ".json") {
-		return backend.ReadCalibrationFor(calibrate, raw)
-	}
-	fmt.Fprintf(env.Stderr, "calibrating on the training images of %s ...\n", calibrate)
-	return backend.Calibrate(env.Ctx, raw, backend.CalibrateOptions{Data: calibrate, PerSource: perSource, ORTLib: ortLib,
-		Command: "cxlseg export-onnx " + strings.Join(args, " ")})
-}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/cxlseg/cxlseg/dataset"
 	"github.com/cxlseg/cxlseg/internal/atomicfile"
+	"github.com/cxlseg/cxlseg/internal/cxlcsv"
 	"github.com/cxlseg/cxlseg/internal/version"
 )
 
@@ -80,7 +81,7 @@ func Write(ds *dataset.Dataset, outDir string, opt Options) (*Info, error) {
 		return nil, fmt.Errorf("export: %w", err)
 	}
 	info := &Info{Tool: "cxlseg", Version: version.Version, Source: ds.Dir(), Task: opt.Task,
-		AbsolutePaths: opt.AbsolutePaths, MinEstDice: opt.MinEstDice, Columns: ColumnsFor(opt.Task, ds.MaskFormat()), Rows: map[string]int{}}
+		AbsolutePaths: opt.AbsolutePaths, MinEstDice: opt.MinEstDice, Columns: Columns(opt.Task, ds.MaskFormat()), Rows: map[string]int{}}
 	if opt.MinEstDice > 0 {
 		info.Dropped = map[string]int{}
 	}
@@ -112,21 +113,17 @@ func Write(ds *dataset.Dataset, outDir string, opt Options) (*Info, error) {
 	return info, err
 }
 
-// Columns returns the header of a task's CSVs for datasets with mask
-// files. See ColumnsFor.
-func Columns(t Task) []string { return ColumnsFor(t, dataset.MaskJPEG) }
-
-// ColumnsFor returns the header of a task's CSVs for a dataset whose masks
+// Columns returns the header of a task's CSVs for a dataset whose masks
 // are stored in maskFormat: a segmentation export of run-length encoded
 // masks (no mask files) carries the CheXmask columns Lungs, Height and
 // Width instead of DicomPathMask.
-func ColumnsFor(t Task, maskFormat string) []string {
+func Columns(t Task, maskFormat string) []string {
 	switch t {
 	case Classification:
 		return append([]string{"DicomPath"}, dataset.LabelNames()...)
 	case Segmentation:
 		if maskFormat == dataset.MaskRLE {
-			return []string{"DicomPath", "Lungs", "Height", "Width"}
+			return []string{"DicomPath", cxlcsv.MaskRLEColumn, cxlcsv.MaskHeightColumn, cxlcsv.MaskWidthColumn}
 		}
 		return []string{"DicomPath", "DicomPathMask"}
 	case ReportGeneration:
@@ -139,7 +136,7 @@ func ColumnsFor(t Task, maskFormat string) []string {
 // the number of images MinEstDice dropped.
 func writeSplit(w io.Writer, ds *dataset.Dataset, s dataset.Split, opt Options) (n, dropped int, err error) {
 	cw := csv.NewWriter(w)
-	cols := ColumnsFor(opt.Task, ds.MaskFormat())
+	cols := Columns(opt.Task, ds.MaskFormat())
 	if err := cw.Write(cols); err != nil {
 		return 0, 0, err
 	}
